@@ -1,0 +1,92 @@
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { Config } from '../config/schema.js';
+import { metadataPath, storagePath } from '../config/load.js';
+import { AuthService } from '../auth/auth-service.js';
+import { TokenService } from '../auth/token-service.js';
+import { tokenPlugin } from '../auth/http/token-plugin.js';
+import { createRegistry, type Registry } from '../registry/registry.js';
+import { v2Plugin } from '../registry/http/v2-plugin.js';
+import { apiPlugin } from '../api/api-plugin.js';
+import { createMetadataStore, createObjectStore } from './backends.js';
+
+export interface BuiltServer {
+  readonly app: FastifyInstance;
+  readonly registry: Registry;
+  readonly auth: AuthService;
+  /** Set on the first start when no SLIPWAY_ADMIN_PASSWORD was given. */
+  readonly generatedAdminPassword?: string;
+  readonly adminPasswordFile: string;
+  close(): Promise<void>;
+}
+
+export interface BuildServerOptions {
+  readonly logger: Logger;
+  /** The admin password to enforce (SLIPWAY_ADMIN_PASSWORD). */
+  readonly adminPassword?: string;
+}
+
+/** The signing key of registry tokens, made once and kept 0600 in the data dir. */
+async function tokenKey(dataDir: string): Promise<Buffer> {
+  const file = join(dataDir, 'keys', 'token-signing.key');
+  try {
+    return Buffer.from((await readFile(file, 'utf8')).trim(), 'base64');
+  } catch {
+    await mkdir(join(dataDir, 'keys'), { recursive: true, mode: 0o700 });
+    const key = TokenService.generateKey();
+    await writeFile(file, key.toString('base64'), { mode: 0o600, flag: 'wx' }).catch(() => undefined);
+    return Buffer.from((await readFile(file, 'utf8')).trim(), 'base64');
+  }
+}
+
+/** config → backends → services → fastify instance (not listening yet). */
+export async function buildServer(config: Readonly<Config>, options: BuildServerOptions): Promise<BuiltServer> {
+  await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
+  const objects = createObjectStore(config.storage.driver, storagePath(config));
+  const meta = createMetadataStore(config.metadata.driver, metadataPath(config));
+  await objects.init();
+  await meta.init();
+  const registry = createRegistry(meta, objects);
+  const auth = new AuthService(meta, new TokenService({ key: await tokenKey(config.dataDir), issuer: 'slipway' }), config.auth);
+  const { generatedPassword } = await auth.ensureAdmin(options.adminPassword);
+  const adminPasswordFile = join(config.dataDir, 'admin-password');
+  if (generatedPassword !== undefined) {
+    await writeFile(adminPasswordFile, `${generatedPassword}\n`, { mode: 0o600 });
+    await chmod(adminPasswordFile, 0o600);
+  }
+
+  const app = Fastify({
+    loggerInstance: options.logger as unknown as FastifyBaseLogger,
+    logController: new LogController({ disableRequestLogging: true }),
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    requestIdHeader: false,
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info({ method: request.method, url: request.url.split('?')[0], status: reply.statusCode, durationMs: Math.round(reply.elapsedTime) }, 'request');
+  });
+  await app.register(v2Plugin, {
+    registry,
+    auth,
+    manifestMaxBytes: config.registry.manifestMaxBytes,
+    defaultPageSize: config.registry.defaultPageSize,
+    publicUrl: config.server.publicUrl,
+  });
+  await app.register(tokenPlugin, { auth });
+  await app.register(apiPlugin, { registry, auth, prefix: '/api/v1' });
+
+  return {
+    app,
+    registry,
+    auth,
+    ...(generatedPassword === undefined ? {} : { generatedAdminPassword: generatedPassword }),
+    adminPasswordFile,
+    async close() {
+      await app.close();
+      await meta.close();
+      await objects.close();
+    },
+  };
+}

@@ -1,0 +1,72 @@
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+
+/** Declares the environment variable that sets a field (read by load.ts, listed in docs/config.md). */
+function env<T extends TSchema>(name: string, schema: T): T {
+  return { ...schema, env: name } as T;
+}
+
+const Listen = Type.String({ pattern: '^[^\\s:]+:\\d{1,5}$', description: 'HOST:PORT to listen on' });
+
+export const ConfigSchema = Type.Object(
+  {
+    version: Type.Literal(1, { default: 1, description: 'Config file format version' }),
+    dataDir: env('SLIPWAY_DATA_DIR', Type.String({ minLength: 1, default: './.slipway', description: 'Where Slipway keeps its state' })),
+    server: Type.Object(
+      {
+        listen: env('SLIPWAY_LISTEN', { ...Listen, default: '127.0.0.1:5000' }),
+        publicUrl: env('SLIPWAY_PUBLIC_URL', Type.Optional(Type.String({ pattern: '^https?://', description: 'URL clients reach Slipway at; derived from the Host header when unset' }))),
+        /** Seconds to let requests finish on SIGTERM before closing them. */
+        shutdownGraceSeconds: Type.Integer({ minimum: 0, default: 10 }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    storage: Type.Object(
+      {
+        driver: Type.Literal('filesystem', { default: 'filesystem' }),
+        path: env('SLIPWAY_STORAGE_PATH', Type.Optional(Type.String({ minLength: 1, description: 'Blob root; <dataDir>/storage when unset' }))),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    metadata: Type.Object(
+      {
+        driver: Type.Literal('sqlite', { default: 'sqlite' }),
+        path: env('SLIPWAY_METADATA_PATH', Type.Optional(Type.String({ minLength: 1, description: 'SQLite file; <dataDir>/slipway.db when unset' }))),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    auth: Type.Object(
+      {
+        anonymousPull: env('SLIPWAY_ANONYMOUS_PULL', Type.Boolean({ default: false, description: 'Let anyone pull without credentials' })),
+        service: Type.String({ minLength: 1, default: 'slipway', description: 'The `service` of registry tokens' }),
+        tokenTtlSeconds: Type.Integer({ minimum: 30, maximum: 86_400, default: 300 }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    registry: Type.Object(
+      {
+        manifestMaxBytes: Type.Integer({ minimum: 1024, maximum: 64 * 1024 * 1024, default: 4 * 1024 * 1024 }),
+        /** Page size of tag and catalog lists when the client gives no `n`. */
+        defaultPageSize: Type.Integer({ minimum: 1, maximum: 10_000, default: 1000 }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    gc: Type.Object(
+      {
+        /** Blobs and untagged manifests younger than this are never collected (pushes in flight). */
+        graceSeconds: Type.Integer({ minimum: 0, default: 3600 }),
+        /** Upload sessions idle longer than this are removed. */
+        uploadExpirySeconds: Type.Integer({ minimum: 60, default: 86_400 }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    log: Type.Object(
+      {
+        level: env('SLIPWAY_LOG_LEVEL', Type.Union([Type.Literal('fatal'), Type.Literal('error'), Type.Literal('warn'), Type.Literal('info'), Type.Literal('debug'), Type.Literal('trace'), Type.Literal('silent')], { default: 'info' })),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export type Config = Static<typeof ConfigSchema>;

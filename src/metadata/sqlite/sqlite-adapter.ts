@@ -1,0 +1,74 @@
+import BetterSqlite3 from 'better-sqlite3';
+import { readdirSync, readFileSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Kysely, SqliteDialect, sql } from 'kysely';
+import type { Database } from '../sql/schema.js';
+import { SqlMetadataStore, type SqlDialectAdapter } from '../sql/sql-metadata-store.js';
+
+const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations/', import.meta.url));
+
+export interface SqliteOptions {
+  /** Database file, or `:memory:`. */
+  readonly path: string;
+  /** How long a writer waits for another process's lock. @defaultValue 10000 */
+  readonly busyTimeoutMs?: number;
+}
+
+/** Applies every `NNNN_name.sql` not yet recorded in `schema_migrations`, each in its own transaction. */
+function migrate(raw: BetterSqlite3.Database): void {
+  raw.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
+  const applied = new Set((raw.prepare('SELECT version FROM schema_migrations').all() as Array<{ version: number }>).map((r) => r.version));
+  const files = readdirSync(MIGRATIONS_DIR).filter((f) => /^\d{4}_[a-z0-9_]+\.sql$/.test(f)).sort();
+  for (const file of files) {
+    const version = Number(file.slice(0, 4));
+    if (applied.has(version)) continue;
+    const text = readFileSync(MIGRATIONS_DIR + file, 'utf8');
+    raw.transaction(() => {
+      raw.exec(text);
+      raw.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(version, file, new Date().toISOString());
+    }).immediate();
+  }
+}
+
+function open(options: SqliteOptions): BetterSqlite3.Database {
+  if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
+  const raw = new BetterSqlite3(options.path);
+  raw.pragma('journal_mode = WAL');
+  // FULL: a commit reaches the disk before the client hears 201, so a push survives power loss too.
+  raw.pragma('synchronous = FULL');
+  raw.pragma('foreign_keys = ON');
+  raw.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 10_000}`);
+  return raw;
+}
+
+export function createSqliteMetadataStore(options: SqliteOptions): SqlMetadataStore {
+  const raw = open(options);
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) });
+  const adapter: SqlDialectAdapter = {
+    dialect: 'sqlite',
+    db,
+    async migrate() {
+      migrate(raw);
+    },
+    async transaction(fn) {
+      return db.connection().execute(async (conn) => {
+        // IMMEDIATE takes the write lock up front, so another process (slipway gc) cannot
+        // invalidate this transaction's reads between its first read and its first write.
+        await sql`BEGIN IMMEDIATE`.execute(conn);
+        try {
+          const result = await fn(conn);
+          await sql`COMMIT`.execute(conn);
+          return result;
+        } catch (err) {
+          await sql`ROLLBACK`.execute(conn);
+          throw err;
+        }
+      });
+    },
+    async close() {
+      await db.destroy();
+    },
+  };
+  return new SqlMetadataStore(adapter);
+}

@@ -1,0 +1,202 @@
+import { createReadStream, createWriteStream, open as openCallback } from 'node:fs';
+import { promisify } from 'node:util';
+import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { dirname, join, relative, sep } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import type { Readable } from 'node:stream';
+import { StoreError, StoreErrorKind } from '../../../core/errors/index.js';
+import type { CallOptions, ObjectInfo, ObjectStore, ObjectWriter, ReadOptions } from '../object-store.js';
+
+const BACKEND = 'filesystem';
+const openFd = promisify(openCallback);
+/** Large buffers keep syscalls few for multi-MiB blobs. */
+const STREAM_CHUNK_BYTES = 1024 * 1024;
+
+export interface FsObjectStoreOptions {
+  /** Directory that holds the key tree. */
+  readonly root: string;
+}
+
+function normalise(err: unknown, key: string): StoreError {
+  if (err instanceof StoreError) return err;
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return new StoreError(StoreErrorKind.NOT_FOUND, BACKEND, `no object at ${key}`, err);
+  if (code === 'EISDIR' || code === 'ENOTDIR') return new StoreError(StoreErrorKind.INVALID_ARGUMENT, BACKEND, `not an object: ${key}`, err);
+  if (code === 'ABORT_ERR') return new StoreError(StoreErrorKind.TIMEOUT, BACKEND, `cancelled at ${key}`, err);
+  return new StoreError(StoreErrorKind.UNAVAILABLE, BACKEND, `filesystem error ${code ?? 'unknown'} at ${key}`, err);
+}
+
+async function fsyncDir(path: string): Promise<void> {
+  const dir = await open(path, 'r');
+  try {
+    await dir.sync();
+  } finally {
+    await dir.close();
+  }
+}
+
+class FsObjectWriter implements ObjectWriter {
+  constructor(
+    private readonly path: string,
+    private readonly key: string,
+    public sizeBytes: number,
+  ) {}
+
+  async append(source: Readable, options: CallOptions = {}): Promise<number> {
+    const before = this.sizeBytes;
+    const sink = createWriteStream(this.path, { flags: 'a', highWaterMark: STREAM_CHUNK_BYTES });
+    try {
+      await pipeline(source, sink, options.signal ? { signal: options.signal } : {});
+    } catch (err) {
+      // What reached the file before the failure stays and counts: sessions resume from it.
+      this.sizeBytes = (await stat(this.path).catch(() => ({ size: before + sink.bytesWritten }))).size;
+      throw normalise(err, this.key);
+    }
+    this.sizeBytes = before + sink.bytesWritten;
+    return this.sizeBytes - before;
+  }
+
+  async commit(): Promise<void> {
+    try {
+      const handle = await open(this.path, 'r+');
+      try {
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+    } catch (err) {
+      throw normalise(err, this.key);
+    }
+  }
+
+  async close(): Promise<void> {}
+}
+
+/** The default object store: a directory tree, with fsync and atomic renames for durability. */
+export class FsObjectStore implements ObjectStore {
+  readonly name = BACKEND;
+  readonly capabilities = { redirect: false } as const;
+  private readonly root: string;
+
+  constructor(options: FsObjectStoreOptions) {
+    this.root = options.root;
+  }
+
+  async init(): Promise<void> {
+    await mkdir(join(this.root, '.tmp'), { recursive: true });
+  }
+
+  async close(): Promise<void> {}
+
+  /** Maps a key to a path, refusing anything that could leave the root. */
+  private path(key: string): string {
+    const parts = key.split('/');
+    if (key === '' || key.startsWith('/') || parts.some((p) => p === '..' || p === '.' || p.includes('\\') || p.includes('\0'))) {
+      throw new StoreError(StoreErrorKind.INVALID_ARGUMENT, BACKEND, `invalid key ${JSON.stringify(key)}`);
+    }
+    return join(this.root, ...parts.filter((p) => p !== ''));
+  }
+
+  async stat(key: string): Promise<ObjectInfo> {
+    try {
+      const s = await stat(this.path(key));
+      if (!s.isFile()) throw new StoreError(StoreErrorKind.NOT_FOUND, BACKEND, `no object at ${key}`);
+      return { key, sizeBytes: s.size, modifiedAt: s.mtime };
+    } catch (err) {
+      throw normalise(err, key);
+    }
+  }
+
+  async get(key: string, options: CallOptions = {}): Promise<Buffer> {
+    try {
+      return await readFile(this.path(key), options.signal ? { signal: options.signal } : {});
+    } catch (err) {
+      throw normalise(err, key);
+    }
+  }
+
+  async put(key: string, data: Buffer): Promise<void> {
+    const target = this.path(key);
+    const temp = join(this.root, '.tmp', randomUUID());
+    try {
+      const handle = await open(temp, 'w', 0o644);
+      try {
+        await handle.writeFile(data);
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      await mkdir(dirname(target), { recursive: true });
+      await rename(temp, target);
+      await fsyncDir(dirname(target));
+    } catch (err) {
+      await rm(temp, { force: true });
+      throw normalise(err, key);
+    }
+  }
+
+  async read(key: string, options: ReadOptions = {}): Promise<Readable> {
+    const path = this.path(key);
+    const start = options.offset ?? 0;
+    const end = options.length === undefined ? undefined : start + options.length - 1;
+    // Open first so a missing object is a NOT_FOUND here, not an error event later.
+    const fd = await openFd(path, 'r').catch((err: unknown) => Promise.reject(normalise(err, key)));
+    const stream = createReadStream('', {
+      fd,
+      start,
+      ...(end === undefined ? {} : { end }),
+      highWaterMark: STREAM_CHUNK_BYTES,
+      autoClose: true,
+    });
+    if (options.signal) options.signal.addEventListener('abort', () => stream.destroy(), { once: true });
+    return stream;
+  }
+
+  async openWriter(key: string): Promise<ObjectWriter> {
+    const path = this.path(key);
+    try {
+      await mkdir(dirname(path), { recursive: true });
+      const handle = await open(path, 'a', 0o644);
+      try {
+        return new FsObjectWriter(path, key, (await handle.stat()).size);
+      } finally {
+        await handle.close();
+      }
+    } catch (err) {
+      throw normalise(err, key);
+    }
+  }
+
+  async *list(prefix: string): AsyncIterable<string> {
+    const base = prefix === '' ? this.root : this.path(prefix.replace(/\/$/, ''));
+    const entries = await readdir(base, { recursive: true, withFileTypes: true }).catch((err: unknown) => {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw normalise(err, prefix);
+    });
+    for (const entry of entries) {
+      if (!entry.isFile()) continue;
+      const rel = relative(this.root, join(entry.parentPath, entry.name)).split(sep).join('/');
+      if (!rel.startsWith('.tmp/')) yield rel;
+    }
+  }
+
+  async delete(key: string): Promise<void> {
+    try {
+      await rm(this.path(key.replace(/\/$/, '')), { recursive: key.endsWith('/'), force: true });
+    } catch (err) {
+      throw normalise(err, key);
+    }
+  }
+
+  async move(from: string, to: string): Promise<void> {
+    const target = this.path(to);
+    try {
+      await mkdir(dirname(target), { recursive: true });
+      await rename(this.path(from), target);
+      await fsyncDir(dirname(target));
+    } catch (err) {
+      throw normalise(err, from);
+    }
+  }
+}
