@@ -1,15 +1,16 @@
-import { createReadStream, createWriteStream, open as openCallback } from 'node:fs';
+import { close as closeCallback, createReadStream, createWriteStream, open as openCallback } from 'node:fs';
 import { promisify } from 'node:util';
 import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import { dirname, join, relative, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { StoreError, StoreErrorKind } from '../../../core/errors/index.js';
 import type { CallOptions, ObjectInfo, ObjectStore, ObjectWriter, ReadOptions } from '../object-store.js';
 
 const BACKEND = 'filesystem';
 const openFd = promisify(openCallback);
+const closeFd = promisify(closeCallback);
 /** Large buffers keep syscalls few for multi-MiB blobs. */
 const STREAM_CHUNK_BYTES = 1024 * 1024;
 
@@ -142,6 +143,11 @@ export class FsObjectStore implements ObjectStore {
     const end = options.length === undefined ? undefined : start + options.length - 1;
     // Open first so a missing object is a NOT_FOUND here, not an error event later.
     const fd = await openFd(path, 'r').catch((err: unknown) => Promise.reject(normalise(err, key)));
+    if (options.length === 0) {
+      // createReadStream cannot express an empty range (it needs start <= end).
+      await closeFd(fd);
+      return Readable.from([]);
+    }
     const stream = createReadStream('', {
       fd,
       start,
