@@ -136,7 +136,8 @@ export function gcStore(db: Db): GcStore {
       const rows = await db
         .deleteFrom('blobs as b')
         .where(({ not, exists, selectFrom }) => not(exists(selectFrom('repository_blobs as rb').select('rb.digest').whereRef('rb.digest', '=', 'b.digest'))))
-        .returning(['b.digest', 'b.size_bytes'])
+        // Unqualified: SQLite rejects alias-qualified columns in RETURNING ("no such column: b.digest").
+        .returning(['digest', 'size_bytes'])
         .execute();
       return rows.map((r) => ({ digest: r.digest, sizeBytes: r.size_bytes }));
     },
