@@ -3,14 +3,13 @@ import { join } from 'node:path';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
-import { metadataPath, storagePath } from '../config/load.js';
 import { AuthService } from '../auth/auth-service.js';
 import { TokenService } from '../auth/token-service.js';
 import { tokenPlugin } from '../auth/http/token-plugin.js';
-import { createRegistry, type Registry } from '../registry/registry.js';
+import type { Registry } from '../registry/registry.js';
 import { v2Plugin } from '../registry/http/v2-plugin.js';
 import { apiPlugin } from '../api/api-plugin.js';
-import { createMetadataStore, createObjectStore } from './backends.js';
+import { openRegistry } from './open-registry.js';
 
 export interface BuiltServer {
   readonly app: FastifyInstance;
@@ -43,13 +42,9 @@ async function tokenKey(dataDir: string): Promise<Buffer> {
 
 /** config → backends → services → fastify instance (not listening yet). */
 export async function buildServer(config: Readonly<Config>, options: BuildServerOptions): Promise<BuiltServer> {
-  await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
-  const objects = createObjectStore(config.storage.driver, storagePath(config));
-  const meta = createMetadataStore(config.metadata.driver, metadataPath(config));
-  await objects.init();
-  await meta.init();
-  const registry = createRegistry(meta, objects);
-  const auth = new AuthService(meta, new TokenService({ key: await tokenKey(config.dataDir), issuer: 'slipway' }), config.auth);
+  const opened = await openRegistry(config);
+  const registry = opened.registry;
+  const auth = new AuthService(registry.meta, new TokenService({ key: await tokenKey(config.dataDir), issuer: 'slipway' }), config.auth);
   const { generatedPassword } = await auth.ensureAdmin(options.adminPassword);
   const adminPasswordFile = join(config.dataDir, 'admin-password');
   if (generatedPassword !== undefined) {
@@ -85,8 +80,7 @@ export async function buildServer(config: Readonly<Config>, options: BuildServer
     adminPasswordFile,
     async close() {
       await app.close();
-      await meta.close();
-      await objects.close();
+      await opened.close();
     },
   };
 }

@@ -66,6 +66,8 @@ export interface RepositoryStore {
 export interface BlobStore {
   /** Size of a verified blob linked into at least one repository, or undefined. */
   size(digest: string): Promise<number | undefined>;
+  /** Whether a row exists for the blob, linked or not (garbage collection's stray check). */
+  isRecorded(digest: string): Promise<boolean>;
   /** Records a verified blob and links it into `repository` (creating the repository). */
   registerAndLink(repository: string, digest: string, sizeBytes: number): Promise<void>;
   /** Size of the blob when it is linked into `repository`, else undefined. */

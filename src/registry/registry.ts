@@ -4,6 +4,7 @@ import { BlobService } from './blobs/blob-service.js';
 import { UploadService } from './uploads/upload-service.js';
 import { ManifestService } from './manifests/manifest-service.js';
 import { RepositoryService } from './repositories/repository-service.js';
+import { GarbageCollector } from './gc/garbage-collector.js';
 
 /** The registry domain: one object holding its services, built over the two ports. */
 export interface Registry {
@@ -11,15 +12,18 @@ export interface Registry {
   readonly uploads: UploadService;
   readonly manifests: ManifestService;
   readonly repositories: RepositoryService;
+  readonly gc: GarbageCollector;
   readonly meta: MetadataStore;
   readonly objects: ObjectStore;
 }
 
 export function createRegistry(meta: MetadataStore, objects: ObjectStore): Registry {
   const blobs = new BlobService(meta, objects);
+  const uploads = new UploadService(meta, objects, blobs);
   return {
     blobs,
-    uploads: new UploadService(meta, objects, blobs),
+    uploads,
+    gc: new GarbageCollector(meta, objects, uploads),
     manifests: new ManifestService(meta, objects, blobs),
     repositories: new RepositoryService(meta),
     meta,

@@ -1,6 +1,23 @@
 import type { CommandSpec } from '../command.js';
 import { serveCommand } from './serve/serve.js';
 import { configCheckCommand, configPrintCommand } from './config/config.js';
+import { gcCommand } from './gc/gc.js';
+import { loginCommand } from './login/login.js';
+import { logoutCommand } from './login/logout.js';
+import { repositoryListCommand } from './repository/list.js';
+import { repositoryShowTagsCommand } from './repository/show-tags.js';
+import { repositoryShowManifestsCommand } from './repository/show-manifests.js';
+import { repositoryDeleteCommand } from './repository/delete.js';
+import { repositoryUntagCommand } from './repository/untag.js';
 
 /** Every command the CLI knows, in the order `slipway --help` lists them. */
-export const COMMANDS: readonly CommandSpec[] = [serveCommand, configCheckCommand, configPrintCommand];
+export const COMMANDS: readonly CommandSpec[] = [
+  serveCommand, configCheckCommand, configPrintCommand, gcCommand,
+  loginCommand,
+  logoutCommand,
+  repositoryListCommand,
+  repositoryShowTagsCommand,
+  repositoryShowManifestsCommand,
+  repositoryDeleteCommand,
+  repositoryUntagCommand,
+];

@@ -54,6 +54,9 @@ export function blobStore(db: Db): BlobStore {
         .executeTakeFirst();
       return row?.size_bytes;
     },
+    async isRecorded(digest) {
+      return (await db.selectFrom('blobs').select('digest').where('digest', '=', digest).executeTakeFirst()) !== undefined;
+    },
     async registerAndLink(repository, digest, sizeBytes) {
       const now = new Date().toISOString();
       await db

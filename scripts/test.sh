@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# `npm test`: installs and starts everything the tests need on a fresh Debian machine
+# (npm packages, Debian packages, dockerd), then runs the type check and every test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund
+fi
+bash scripts/ensure-deps.sh
+SLIPWAY_ENGINE_SOCKET=$(bash scripts/ensure-engine.sh)
+export SLIPWAY_ENGINE_SOCKET
+
+echo "== type check"
+npx tsc --noEmit -p .
+echo "== tests (engine at $SLIPWAY_ENGINE_SOCKET)"
+npx vitest run "$@"

@@ -1,0 +1,64 @@
+import pino from 'pino';
+import type { CommandSpec } from '../../command.js';
+import { flagBool, flagString } from '../../command.js';
+import { loadConfig } from '../../../config/load.js';
+import { openRegistry } from '../../../app/open-registry.js';
+import type { GcReport } from '../../../registry/gc/garbage-collector.js';
+
+function humanBytes(bytes: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
+}
+
+function summary(report: GcReport): string {
+  const verb = report.dryRun ? 'would free' : 'freed';
+  return [
+    `garbage collection ${report.dryRun ? '(dry run) ' : ''}${verb} ${humanBytes(report.freedBytes)}`,
+    `  untagged manifests: ${report.deletedManifests.length}`,
+    ...report.deletedManifests.map((m) => `    ${m.repository}@${m.digest}`),
+    `  blob links removed: ${report.removedLinks}`,
+    `  blobs deleted:      ${report.deletedBlobs}`,
+    `  stray objects:      ${report.strayObjects}`,
+    `  expired uploads:    ${report.expiredUploads}`,
+  ].join('\n');
+}
+
+export const gcCommand: CommandSpec = {
+  path: ['gc'],
+  summary: 'Delete blobs and untagged manifests nothing references (safe while the server runs)',
+  usage: 'slipway gc [--dry-run] [--grace-seconds N] [--data-dir DIR] [--config FILE] [-o text|json]',
+  flags: {
+    'dry-run': { type: 'boolean', description: 'Report what would be deleted without deleting it' },
+    'grace-seconds': { type: 'string', description: 'Spare anything younger than this (default: gc.graceSeconds, 3600)' },
+    'data-dir': { type: 'string', description: 'State directory (env SLIPWAY_DATA_DIR, default ./.slipway)' },
+    config: { type: 'string', description: 'YAML config file (env SLIPWAY_CONFIG)' },
+    output: { type: 'string', short: 'o', description: 'text (default) or json' },
+  },
+  examples: ['slipway gc --dry-run', 'slipway gc --grace-seconds 0 -o json'],
+  async run(input, io) {
+    const overrides: Record<string, unknown> = {};
+    const dataDir = flagString(input, 'data-dir');
+    if (dataDir !== undefined) overrides.dataDir = dataDir;
+    const grace = flagString(input, 'grace-seconds');
+    if (grace !== undefined) overrides['gc.graceSeconds'] = /^\d+$/.test(grace) ? Number(grace) : grace;
+    const file = flagString(input, 'config');
+    const { config } = loadConfig({ env: io.env, overrides, ...(file === undefined ? {} : { file }) });
+    const output = flagString(input, 'output') ?? 'text';
+    if (output !== 'text' && output !== 'json') throw new Error(`--output must be text or json, not ${output}`);
+    const opened = await openRegistry(config);
+    try {
+      const ctx = { log: pino({ level: 'silent' }), signal: new AbortController().signal, actor: { name: 'slipway-gc' } };
+      const report = await opened.registry.gc.run(ctx, { dryRun: flagBool(input, 'dry-run'), graceSeconds: config.gc.graceSeconds, uploadExpirySeconds: config.gc.uploadExpirySeconds });
+      io.out(output === 'json' ? JSON.stringify(report, null, 2) : summary(report));
+      return 0;
+    } finally {
+      await opened.close();
+    }
+  },
+};
