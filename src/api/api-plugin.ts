@@ -6,7 +6,7 @@ import { Action, type AccessEntry } from '../auth/scope.js';
 import type { Registry } from '../registry/registry.js';
 import { isRepoName, isTag, parseDigest, type RepoName } from '../oci/index.js';
 import { requestAbortSignal } from '../app/http-support.js';
-import type { ApiManifest, ApiTag } from './contract/registry.js';
+import type { ApiManifest, ApiTag, ApiWhoami } from './contract/registry.js';
 
 export interface ApiPluginOptions {
   readonly registry: Registry;
@@ -54,6 +54,12 @@ const repoScope = (name: string, action: string): AccessEntry => ({ type: 'repos
 /** The REST API the CLI and the portal use; errors as `{error:{code,message,detail,requestId}}`. */
 export async function apiPlugin(app: FastifyInstance, { registry, auth }: ApiPluginOptions): Promise<void> {
   app.setErrorHandler((err, request, reply) => sendError(err, request, reply));
+
+  app.get('/whoami', async (request): Promise<ApiWhoami> => {
+    const principal = await auth.principal(request.headers.authorization);
+    if (principal === 'invalid' || principal.kind === 'anonymous') throw new AppError(Errors.AUTH_REQUIRED);
+    return { name: principal.name, kind: principal.kind, isAdmin: principal.kind === 'user' && principal.isAdmin };
+  });
 
   app.get('/repositories', async (request) => {
     const ctx = await authorize(request, auth, { type: 'registry', name: 'catalog', actions: ['*'] });

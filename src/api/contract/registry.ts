@@ -19,3 +19,34 @@ export interface ApiManifest {
 export interface ApiError {
   readonly error: { readonly code: string; readonly message: string; readonly detail: unknown; readonly requestId: string };
 }
+
+/** `GET /api/v1/repositories` */
+export interface ApiRepositoryList {
+  readonly repositories: readonly string[];
+}
+
+/** `GET /api/v1/repositories/:repo/tags` */
+export interface ApiTagList {
+  readonly repository: string;
+  readonly tags: readonly ApiTag[];
+}
+
+/** `GET /api/v1/repositories/:repo/manifests` */
+export interface ApiManifestList {
+  readonly repository: string;
+  readonly manifests: readonly ApiManifest[];
+}
+
+/** `DELETE /api/v1/repositories/:repo` */
+export interface ApiRepositoryDeleted {
+  readonly repository: string;
+  readonly deletedManifests: number;
+  readonly deletedTags: number;
+}
+
+/** `GET /api/v1/whoami`: who the credentials belong to; a cheap credentials check for `slipway login`. */
+export interface ApiWhoami {
+  readonly name: string;
+  readonly kind: 'user' | 'token';
+  readonly isAdmin: boolean;
+}
