@@ -1,0 +1,46 @@
+import type { Io, Stdin } from './io.js';
+
+/** Test support: an Io whose output is captured and whose stdin answers from a script. */
+export interface CapturedIo {
+  readonly io: Io;
+  stdout(): string;
+  stderr(): string;
+  /** The questions prompts asked, in order. */
+  readonly prompts: string[];
+}
+
+export interface CaptureOptions {
+  readonly env?: NodeJS.ProcessEnv;
+  readonly isTty?: boolean;
+  readonly stdinIsTty?: boolean;
+  /** Answers for prompts, in order; a prompt with none left fails the test. */
+  readonly answers?: readonly string[];
+  readonly stdinText?: string;
+}
+
+export function captureIo(options: CaptureOptions = {}): CapturedIo {
+  const out: string[] = [];
+  const err: string[] = [];
+  const prompts: string[] = [];
+  const answers = [...(options.answers ?? [])];
+  const stdin: Stdin = {
+    isTty: options.stdinIsTty ?? false,
+    prompt: async (question) => {
+      prompts.push(question);
+      const answer = answers.shift();
+      if (answer === undefined) throw new Error(`unexpected prompt: ${question}`);
+      return answer;
+    },
+    readAll: async () => options.stdinText ?? '',
+  };
+  const io: Io = {
+    out: (text) => void out.push(text),
+    err: (text) => void err.push(text.endsWith('\n') ? text : `${text}\n`),
+    isTty: options.isTty ?? false,
+    env: options.env ?? {},
+    cwd: '/',
+    stdin,
+    signal: new AbortController().signal,
+  };
+  return { io, stdout: () => out.join(''), stderr: () => err.join(''), prompts };
+}
