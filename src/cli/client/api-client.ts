@@ -1,0 +1,153 @@
+import { AppError, Errors, type ErrorDescriptor } from '../../core/errors/index.js';
+import type {
+  ApiError,
+  ApiManifestList,
+  ApiRepositoryDeleted,
+  ApiRepositoryList,
+  ApiTagList,
+  ApiWhoami,
+} from '../../api/contract/registry.js';
+import { ClientErrors } from './client-errors.js';
+
+export interface Credentials {
+  readonly username: string;
+  readonly password: string;
+}
+
+export type FetchFn = (input: string, init: RequestInit) => Promise<Response>;
+
+export interface ApiClientOptions {
+  /** Normalised server URL, e.g. `http://127.0.0.1:5000`. */
+  readonly baseUrl: string;
+  readonly credentials?: Credentials;
+  /** @defaultValue globalThis.fetch */
+  readonly fetch?: FetchFn;
+  /** Per-request deadline. @defaultValue 30000 */
+  readonly timeoutMs?: number;
+}
+
+const enc = encodeURIComponent;
+
+/** The /api/v1 calls the CLI makes; every call takes an AbortSignal and throws AppError. */
+export class ApiClient {
+  private readonly fetchFn: FetchFn;
+  private readonly timeoutMs: number;
+
+  constructor(readonly options: ApiClientOptions) {
+    this.fetchFn = options.fetch ?? ((input, init) => fetch(input, init));
+    this.timeoutMs = options.timeoutMs ?? 30_000;
+  }
+
+  get baseUrl(): string {
+    return this.options.baseUrl;
+  }
+
+  whoami(signal: AbortSignal): Promise<ApiWhoami> {
+    return this.json('GET', '/whoami', signal);
+  }
+
+  listRepositories(signal: AbortSignal): Promise<ApiRepositoryList> {
+    return this.json('GET', '/repositories', signal);
+  }
+
+  listTags(repo: string, signal: AbortSignal): Promise<ApiTagList> {
+    return this.json('GET', `/repositories/${enc(repo)}/tags`, signal);
+  }
+
+  listManifests(repo: string, signal: AbortSignal): Promise<ApiManifestList> {
+    return this.json('GET', `/repositories/${enc(repo)}/manifests`, signal);
+  }
+
+  deleteRepository(repo: string, signal: AbortSignal): Promise<ApiRepositoryDeleted> {
+    return this.json('DELETE', `/repositories/${enc(repo)}`, signal);
+  }
+
+  async deleteTag(repo: string, tag: string, signal: AbortSignal): Promise<void> {
+    await this.send('DELETE', `/repositories/${enc(repo)}/tags/${enc(tag)}`, signal);
+  }
+
+  async deleteManifest(repo: string, digest: string, signal: AbortSignal): Promise<void> {
+    await this.send('DELETE', `/repositories/${enc(repo)}/manifests/${enc(digest)}`, signal);
+  }
+
+  private async json<T>(method: string, path: string, signal: AbortSignal): Promise<T> {
+    const response = await this.send(method, path, signal);
+    try {
+      return (await response.json()) as T;
+    } catch (err) {
+      throw new AppError(ClientErrors.RESPONSE_INVALID, { message: `${method} ${this.url(path)} returned a body that is not JSON`, cause: err });
+    }
+  }
+
+  private url(path: string): string {
+    return `${this.options.baseUrl}/api/v1${path}`;
+  }
+
+  private headers(): Record<string, string> {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    const creds = this.options.credentials;
+    if (creds) headers.authorization = `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}`;
+    return headers;
+  }
+
+  private async send(method: string, path: string, signal: AbortSignal): Promise<Response> {
+    const url = this.url(path);
+    const deadline = AbortSignal.timeout(this.timeoutMs);
+    let response: Response;
+    try {
+      response = await this.fetchFn(url, { method, headers: this.headers(), signal: AbortSignal.any([signal, deadline]), redirect: 'error' });
+    } catch (err) {
+      throw transportError(err, { url: this.options.baseUrl, signal, deadline, timeoutMs: this.timeoutMs });
+    }
+    if (!response.ok) throw await errorFromResponse(response, this.options.baseUrl);
+    return response;
+  }
+}
+
+interface TransportContext {
+  readonly url: string;
+  readonly signal: AbortSignal;
+  readonly deadline: AbortSignal;
+  readonly timeoutMs: number;
+}
+
+function abortError(): Error {
+  const err = new Error('cancelled');
+  err.name = 'AbortError';
+  return err;
+}
+
+/** Network failures: cancellation stays an AbortError; the rest name the URL. */
+export function transportError(err: unknown, ctx: TransportContext): Error {
+  if (ctx.signal.aborted) return abortError();
+  if (ctx.deadline.aborted) {
+    return new AppError(ClientErrors.SERVER_TIMEOUT, { message: `no answer from ${ctx.url} within ${ctx.timeoutMs / 1000}s`, cause: err });
+  }
+  const cause = (err as { cause?: { code?: string } }).cause;
+  const code = cause?.code ?? (err as { code?: string }).code;
+  const why = code === 'ECONNREFUSED' ? 'connection refused (is `slipway serve` running there?)' : code === 'ENOTFOUND' ? 'host not found' : (code ?? (err as Error).message);
+  return new AppError(ClientErrors.SERVER_UNREACHABLE, { message: `cannot reach Slipway at ${ctx.url}: ${why}`, cause: err });
+}
+
+const HINTS: Record<number, string> = {
+  401: " (run 'slipway login', or pass -u/-p or SLIPWAY_USERNAME/SLIPWAY_PASSWORD)",
+};
+
+/** Turns the API envelope `{error:{code,message,detail}}` into an AppError with the server's code and status. */
+export async function errorFromResponse(response: Response, baseUrl: string): Promise<AppError> {
+  const text = await response.text().catch(() => '');
+  let body: Partial<ApiError> | undefined;
+  try {
+    body = JSON.parse(text) as Partial<ApiError>;
+  } catch {
+    body = undefined;
+  }
+  const error = body?.error;
+  if (!error || typeof error.code !== 'string') {
+    return new AppError(ClientErrors.RESPONSE_INVALID, { httpStatus: response.status, message: `${baseUrl} answered HTTP ${response.status} without a Slipway error body`, detail: { status: response.status } });
+  }
+  const known = (Errors as Record<string, ErrorDescriptor | undefined>)[error.code];
+  const descriptor: ErrorDescriptor = known ?? { code: error.code, httpStatus: response.status, message: error.message, description: 'reported by the server' };
+  const message = `${typeof error.message === 'string' ? error.message : descriptor.message}${HINTS[response.status] ?? ''}`;
+  return new AppError(descriptor, { httpStatus: response.status, message, ...(error.detail === null || error.detail === undefined ? {} : { detail: error.detail }) });
+}
