@@ -85,7 +85,7 @@ export interface NewManifest extends Omit<ManifestRecord, 'createdAt'> {
 
 export interface ManifestStore {
   get(repository: string, digest: string): Promise<ManifestRecord | undefined>;
-  /** Inserts (or keeps) the manifest and links its own blob; returns true when new. */
+  /** Inserts (or keeps) the manifest and its references; the caller links its bytes as a blob. Returns true when new. */
   put(manifest: NewManifest, createdAt: string): Promise<boolean>;
   /** Deletes the manifest and every tag pointing at it; returns the tags removed, undefined when absent. */
   delete(repository: string, digest: string): Promise<string[] | undefined>;

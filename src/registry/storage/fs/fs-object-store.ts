@@ -6,6 +6,7 @@ import { dirname, join, relative, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { StoreError, StoreErrorKind } from '../../../core/errors/index.js';
+import { keySegments } from '../keys.js';
 import type { CallOptions, ObjectInfo, ObjectStore, ObjectWriter, ReadOptions } from '../object-store.js';
 
 const BACKEND = 'filesystem';
@@ -92,11 +93,7 @@ export class FsObjectStore implements ObjectStore {
 
   /** Maps a key to a path, refusing anything that could leave the root. */
   private path(key: string): string {
-    const parts = key.split('/');
-    if (key === '' || key.startsWith('/') || parts.some((p) => p === '..' || p === '.' || p.includes('\\') || p.includes('\0'))) {
-      throw new StoreError(StoreErrorKind.INVALID_ARGUMENT, BACKEND, `invalid key ${JSON.stringify(key)}`);
-    }
-    return join(this.root, ...parts.filter((p) => p !== ''));
+    return join(this.root, ...keySegments(key, BACKEND));
   }
 
   async stat(key: string): Promise<ObjectInfo> {

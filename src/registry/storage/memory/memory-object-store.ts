@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import { StoreError, StoreErrorKind } from '../../../core/errors/index.js';
+import { keySegments } from '../keys.js';
 import type { CallOptions, ObjectInfo, ObjectStore, ObjectWriter, ReadOptions } from '../object-store.js';
 
 const BACKEND = 'memory';
@@ -23,6 +24,7 @@ export class MemoryObjectStore implements ObjectStore {
   async close(): Promise<void> {}
 
   private entry(key: string): Entry {
+    keySegments(key, BACKEND);
     const entry = this.objects.get(key);
     if (!entry) throw notFound(key);
     return entry;
@@ -38,6 +40,7 @@ export class MemoryObjectStore implements ObjectStore {
   }
 
   async put(key: string, data: Buffer): Promise<void> {
+    keySegments(key, BACKEND);
     this.objects.set(key, { data: Buffer.from(data), modifiedAt: new Date() });
   }
 
@@ -49,6 +52,7 @@ export class MemoryObjectStore implements ObjectStore {
   }
 
   async openWriter(key: string): Promise<ObjectWriter> {
+    keySegments(key, BACKEND);
     if (!this.objects.has(key)) this.objects.set(key, { data: Buffer.alloc(0), modifiedAt: new Date() });
     const objects = this.objects;
     return {
@@ -73,10 +77,12 @@ export class MemoryObjectStore implements ObjectStore {
   }
 
   async *list(prefix: string): AsyncIterable<string> {
+    if (prefix !== '') keySegments(prefix, BACKEND);
     for (const key of [...this.objects.keys()]) if (key.startsWith(prefix)) yield key;
   }
 
   async delete(key: string): Promise<void> {
+    keySegments(key, BACKEND);
     if (!key.endsWith('/')) {
       this.objects.delete(key);
       return;
@@ -85,6 +91,7 @@ export class MemoryObjectStore implements ObjectStore {
   }
 
   async move(from: string, to: string): Promise<void> {
+    keySegments(to, BACKEND);
     const entry = this.entry(from);
     this.objects.delete(from);
     this.objects.set(to, entry);
