@@ -15,21 +15,20 @@ export const ConfigSchema = Type.Object(
       {
         listen: env('SLIPWAY_LISTEN', { ...Listen, default: '127.0.0.1:5000' }),
         publicUrl: env('SLIPWAY_PUBLIC_URL', Type.Optional(Type.String({ pattern: '^https?://', description: 'URL clients reach Slipway at; derived from the Host header when unset' }))),
-        /** Seconds to let requests finish on SIGTERM before closing them. */
-        shutdownGraceSeconds: Type.Integer({ minimum: 0, default: 10 }),
+        shutdownGraceSeconds: Type.Integer({ minimum: 0, default: 10, description: 'Seconds requests may take to finish after SIGTERM/SIGINT' }),
       },
       { additionalProperties: false, default: {} },
     ),
     storage: Type.Object(
       {
-        driver: Type.Literal('filesystem', { default: 'filesystem' }),
+        driver: Type.Literal('filesystem', { default: 'filesystem', description: 'Blob storage backend' }),
         path: env('SLIPWAY_STORAGE_PATH', Type.Optional(Type.String({ minLength: 1, description: 'Blob root; <dataDir>/storage when unset' }))),
       },
       { additionalProperties: false, default: {} },
     ),
     metadata: Type.Object(
       {
-        driver: Type.Literal('sqlite', { default: 'sqlite' }),
+        driver: Type.Literal('sqlite', { default: 'sqlite', description: 'Metadata store backend' }),
         path: env('SLIPWAY_METADATA_PATH', Type.Optional(Type.String({ minLength: 1, description: 'SQLite file; <dataDir>/slipway.db when unset' }))),
       },
       { additionalProperties: false, default: {} },
@@ -38,30 +37,27 @@ export const ConfigSchema = Type.Object(
       {
         anonymousPull: env('SLIPWAY_ANONYMOUS_PULL', Type.Boolean({ default: false, description: 'Let anyone pull without credentials' })),
         service: Type.String({ minLength: 1, default: 'slipway', description: 'The `service` of registry tokens' }),
-        tokenTtlSeconds: Type.Integer({ minimum: 30, maximum: 86_400, default: 300 }),
+        tokenTtlSeconds: Type.Integer({ minimum: 30, maximum: 86_400, default: 300, description: 'Lifetime of registry access tokens' }),
       },
       { additionalProperties: false, default: {} },
     ),
     registry: Type.Object(
       {
-        manifestMaxBytes: Type.Integer({ minimum: 1024, maximum: 64 * 1024 * 1024, default: 4 * 1024 * 1024 }),
-        /** Page size of tag and catalog lists when the client gives no `n`. */
-        defaultPageSize: Type.Integer({ minimum: 1, maximum: 10_000, default: 1000 }),
+        manifestMaxBytes: Type.Integer({ minimum: 1024, maximum: 64 * 1024 * 1024, default: 4 * 1024 * 1024, description: 'Largest manifest accepted (413 SIZE_INVALID above)' }),
+        defaultPageSize: Type.Integer({ minimum: 1, maximum: 10_000, default: 1000, description: 'Page size of tag and catalog lists when the client gives no n' }),
       },
       { additionalProperties: false, default: {} },
     ),
     gc: Type.Object(
       {
-        /** Blobs and untagged manifests younger than this are never collected (pushes in flight). */
-        graceSeconds: Type.Integer({ minimum: 0, default: 3600 }),
-        /** Upload sessions idle longer than this are removed. */
-        uploadExpirySeconds: Type.Integer({ minimum: 60, default: 86_400 }),
+        graceSeconds: Type.Integer({ minimum: 0, default: 3600, description: 'Blobs and untagged manifests younger than this are never collected (pushes in flight)' }),
+        uploadExpirySeconds: Type.Integer({ minimum: 60, default: 86_400, description: 'Upload sessions idle longer than this are removed by gc' }),
       },
       { additionalProperties: false, default: {} },
     ),
     log: Type.Object(
       {
-        level: env('SLIPWAY_LOG_LEVEL', Type.Union([Type.Literal('fatal'), Type.Literal('error'), Type.Literal('warn'), Type.Literal('info'), Type.Literal('debug'), Type.Literal('trace'), Type.Literal('silent')], { default: 'info' })),
+        level: env('SLIPWAY_LOG_LEVEL', Type.Union([Type.Literal('fatal'), Type.Literal('error'), Type.Literal('warn'), Type.Literal('info'), Type.Literal('debug'), Type.Literal('trace'), Type.Literal('silent')], { default: 'info', description: 'Log level (JSON lines on stdout)' })),
       },
       { additionalProperties: false, default: {} },
     ),
