@@ -16,6 +16,9 @@ const OTHER_VARIABLES = new Set([
   'SLIPWAY_ENGINE_SOCKET',
 ]);
 
+/** Prefixes of variables read by Slipway's scripts (test setup, benchmarks), not by the server. */
+const OTHER_PREFIXES = ['SLIPWAY_BENCH_', 'SLIPWAY_DOCKERD_', 'SLIPWAY_TEST_'];
+
 export interface LoadOptions {
   /** YAML file; also `SLIPWAY_CONFIG`. */
   readonly file?: string;
@@ -102,7 +105,7 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig {
     if (!name.startsWith('SLIPWAY_') || raw === undefined) continue;
     const field = ENV_FIELDS.get(name);
     if (field) setPath(candidate, field.path, envValue(field, raw));
-    else if (!OTHER_VARIABLES.has(name)) warnings.push(`unknown environment variable ${name} (misspelt?)`);
+    else if (!OTHER_VARIABLES.has(name) && !OTHER_PREFIXES.some((p) => name.startsWith(p))) warnings.push(`unknown environment variable ${name} (misspelt?)`);
   }
   for (const [path, value] of Object.entries(options.overrides ?? {})) setPath(candidate, path.split('.'), value);
   const config = validate(candidate);
