@@ -1,13 +1,15 @@
 import type { FastifyRequest } from 'fastify';
 
-/** An AbortSignal that fires when the client goes away before the response is done. */
+/**
+ * An AbortSignal that fires when the client goes away before its request body is complete.
+ * The listener sits on the per-request message, never on the (keep-alive, shared) socket.
+ * Response streams need no signal: fastify destroys them when the client disconnects.
+ */
 export function requestAbortSignal(request: FastifyRequest): AbortSignal {
   const controller = new AbortController();
-  const onClose = (): void => {
-    if (!request.raw.complete || !request.raw.socket?.writable) controller.abort(new Error('client disconnected'));
-  };
-  request.raw.once('close', onClose);
-  request.raw.socket?.once('close', () => controller.abort(new Error('client disconnected')));
+  request.raw.once('close', () => {
+    if (!request.raw.complete) controller.abort(new Error('client disconnected'));
+  });
   return controller.signal;
 }
 

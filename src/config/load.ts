@@ -14,6 +14,7 @@ const OTHER_VARIABLES = new Set([
   'SLIPWAY_USERNAME',
   'SLIPWAY_PASSWORD',
   'SLIPWAY_ENGINE_SOCKET',
+  'SLIPWAY_CONFIG_HOME',
 ]);
 
 /** Prefixes of variables read by Slipway's scripts (test setup, benchmarks), not by the server. */
