@@ -48,8 +48,9 @@ export function pageParams(query: URLSearchParams, defaultSize: number): PagePar
 
 /** Parses `Range: bytes=a-b` against a size; undefined means the whole blob, 'unsatisfiable' a 416. */
 export function byteRange(header: string | undefined, size: number): { start: number; end: number } | undefined | 'unsatisfiable' {
-  if (header === undefined) return undefined;
-  const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
+  // RFC 9110 section 14.2: a Range of a unit we do not understand MUST be ignored.
+  if (header === undefined || !/^\s*bytes=/i.test(header)) return undefined;
+  const m = /^bytes=(\d*)-(\d*)$/i.exec(header.trim());
   if (!m || (m[1] === '' && m[2] === '')) return 'unsatisfiable';
   if (m[1] === '') {
     const suffix = Number(m[2]);

@@ -106,6 +106,7 @@ export async function getBlob(call: V2Call): Promise<void> {
   const size = await registry.blobs.stat(ctx, name, digest);
   const range = byteRange(request.headers.range, size);
   if (range === 'unsatisfiable') {
+    reply.header('Content-Range', `bytes */${size}`); // RFC 9110 section 15.5.17
     throw new AppError(OciErrors.BLOB_UNKNOWN, { httpStatus: 416, message: 'requested range not satisfiable', detail: { digest, size } });
   }
   const blob = await registry.blobs.open(ctx, name, digest, range);
