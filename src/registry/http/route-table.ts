@@ -38,6 +38,16 @@ export const ROUTE_METHODS: Record<RouteKind, readonly string[]> = {
   referrers: ['GET'],
 };
 
+/**
+ * True when a path segment is `.` or `..`, also percent-encoded. No name component, tag,
+ * digest or upload id may be one (spec v1.1 grammars), so such a path is never a valid
+ * endpoint; rejecting it before routing stops `/v2/a/blobs/uploads/../../b` from being read
+ * as some other endpoint by a client, proxy or storage layer that normalises it.
+ */
+export function hasDotSegment(path: string): boolean {
+  return path.split('/').some((segment) => /^(?:\.|%2e){1,2}$/i.test(segment));
+}
+
 export function matchRoute(path: string): RouteMatch | undefined {
   if (path === '/v2' || path === '/v2/') return { kind: RouteKind.base };
   if (path === '/v2/_catalog') return { kind: RouteKind.catalog };

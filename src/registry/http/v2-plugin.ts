@@ -6,7 +6,7 @@ import { Action, formatScope, type AccessEntry } from '../../auth/scope.js';
 import { requestAbortSignal, baseUrl } from '../../app/http-support.js';
 import type { Registry } from '../registry.js';
 import { OciErrors } from './oci-errors.js';
-import { ROUTE_METHODS, RouteKind, matchRoute, type RouteMatch } from './route-table.js';
+import { ROUTE_METHODS, RouteKind, hasDotSegment, matchRoute, type RouteMatch } from './route-table.js';
 import { repoName } from './request-parsing.js';
 import * as h from './v2-handlers.js';
 
@@ -83,6 +83,7 @@ async function dispatch(request: FastifyRequest, reply: FastifyReply, options: V
   const [path = '', search = ''] = request.raw.url!.split('?', 2);
   const query = new URLSearchParams(search);
   reply.header('Docker-Distribution-API-Version', 'registry/2.0');
+  if (hasDotSegment(path)) throw new AppError(OciErrors.NAME_INVALID, { detail: { path: path.slice(0, 200) } });
   const route = matchRoute(path);
   if (!route) throw new AppError(OciErrors.NAME_UNKNOWN, { message: 'no such endpoint', detail: { path: path.slice(0, 200) } });
   if (!ROUTE_METHODS[route.kind].includes(request.method)) {
