@@ -1,5 +1,5 @@
 import { randomUUID, type Hash } from 'node:crypto';
-import { Transform, type Readable } from 'node:stream';
+import { Transform, pipeline, type Readable } from 'node:stream';
 import { AppError, isStoreError } from '../../core/errors/index.js';
 import type { OpContext } from '../../core/context.js';
 import { createDigester, digestAlgorithm, finishDigest, type Digest, type RepoName } from '../../oci/index.js';
@@ -157,8 +157,11 @@ export class UploadService {
     }
     const state = await this.caughtUpState(ctx, id, writer);
     const before = writer.sizeBytes;
+    // pipeline, not pipe: when the client goes away (even before we got here), the error must
+    // reach the tap and end the append; with pipe it would wait forever and hold the session.
+    const tapped = pipeline(body, hashTap(state), () => undefined);
     try {
-      await writer.append(body.pipe(hashTap(state)), { signal: ctx.signal });
+      await writer.append(tapped, { signal: ctx.signal });
     } catch (err) {
       this.states.delete(id); // the hash may have seen bytes the file did not: rebuild next time
       throw new AppError(OciErrors.BLOB_UPLOAD_INVALID, { message: 'upload body was interrupted', detail: { uploadId: id }, cause: err });
