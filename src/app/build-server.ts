@@ -1,6 +1,6 @@
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
 import { AuthService } from '../auth/auth-service.js';
@@ -58,6 +58,17 @@ export async function buildServer(config: Readonly<Config>, options: BuildServer
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     requestIdHeader: false,
+    // The router refuses malformed URLs (bad percent-encoding) before any plugin sees them:
+    // answer in the envelope of the API the path belongs to.
+    frameworkErrors: (error, request, untypedReply) => {
+      const reply = untypedReply as unknown as FastifyReply;
+      const status = error.statusCode ?? 400;
+      if (request.url.startsWith('/v2')) {
+        reply.code(status).header('Docker-Distribution-API-Version', 'registry/2.0').send({ errors: [{ code: 'NAME_INVALID', message: 'malformed URL', detail: null }] });
+      } else {
+        reply.code(status).send({ error: { code: 'REQUEST_INVALID', message: 'malformed URL', detail: null, requestId: request.id } });
+      }
+    },
   });
   app.addHook('onResponse', async (request, reply) => {
     request.log.info({ method: request.method, url: request.url.split('?')[0], status: reply.statusCode, durationMs: Math.round(reply.elapsedTime) }, 'request');

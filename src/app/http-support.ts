@@ -7,6 +7,7 @@ import type { FastifyRequest } from 'fastify';
  */
 export function requestAbortSignal(request: FastifyRequest): AbortSignal {
   const controller = new AbortController();
+  if (request.raw.destroyed && !request.raw.complete) controller.abort(new Error('client disconnected'));
   request.raw.once('close', () => {
     if (!request.raw.complete) controller.abort(new Error('client disconnected'));
   });

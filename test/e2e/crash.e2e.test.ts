@@ -124,7 +124,7 @@ describe('crash safety', () => {
     // Every blob file in storage holds exactly the content its name promises.
     let checked = 0;
     for await (const file of files(join(dataDir, 'storage', 'blobs'))) {
-      const hex = file.split('/').at(-2)!;
+      const hex = file.split('/').at(-1)!;
       expect(createHash('sha256').update(await readFile(file)).digest('hex')).toBe(hex);
       checked++;
     }

@@ -5,14 +5,17 @@ import { digestAlgorithm, digestHex, type Digest } from '../../oci/index.js';
  * here; which repository may see which blob, tags and manifests live in the metadata store.
  *
  * ```
- * blobs/<algorithm>/<first two hex>/<hex>/data   verified content, written once, shared by every repository
- * uploads/<upload id>/data                       bytes of an upload session in progress
+ * blobs/<algorithm>/<first two hex>/<hex>    verified content, written once, shared by every repository
+ * uploads/<upload id>/data                    bytes of an upload session in progress
+ *
+ * A blob is one file in a fan-out directory (no directory per blob), so publishing it is one
+ * rename plus one directory fsync.
  * ```
  */
 export const StorageLayout = {
   blob(digest: Digest): string {
     const hex = digestHex(digest);
-    return `blobs/${digestAlgorithm(digest)}/${hex.slice(0, 2)}/${hex}/data`;
+    return `blobs/${digestAlgorithm(digest)}/${hex.slice(0, 2)}/${hex}`;
   },
   blobsPrefix: 'blobs/',
   upload(uploadId: string): string {
@@ -25,6 +28,6 @@ export const StorageLayout = {
 
 /** Turns a blob key back into its digest, or undefined for keys that are not blob data. */
 export function digestFromBlobKey(key: string): Digest | undefined {
-  const m = /^blobs\/(sha256|sha512)\/[a-f0-9]{2}\/([a-f0-9]+)\/data$/.exec(key);
+  const m = /^blobs\/(sha256|sha512)\/[a-f0-9]{2}\/([a-f0-9]+)$/.exec(key);
   return m ? (`${m[1]}:${m[2]}` as Digest) : undefined;
 }

@@ -29,6 +29,19 @@ function normalise(err: unknown, key: string): StoreError {
   return new StoreError(StoreErrorKind.UNAVAILABLE, BACKEND, `filesystem error ${code ?? 'unknown'} at ${key}`, err);
 }
 
+/**
+ * Creates `dir` and its missing parents durably: each directory entry a mkdir adds is
+ * fsynced in its parent, so a rename into `dir` survives power loss too.
+ */
+async function ensureDurableDir(dir: string): Promise<void> {
+  const first = await mkdir(dir, { recursive: true });
+  if (first === undefined) return;
+  for (let d = dir; ; d = dirname(d)) {
+    await fsyncDir(dirname(d));
+    if (d === first) break;
+  }
+}
+
 async function fsyncDir(path: string): Promise<void> {
   const dir = await open(path, 'r');
   try {
@@ -125,7 +138,7 @@ export class FsObjectStore implements ObjectStore {
       } finally {
         await handle.close();
       }
-      await mkdir(dirname(target), { recursive: true });
+      await ensureDurableDir(dirname(target));
       await rename(temp, target);
       await fsyncDir(dirname(target));
     } catch (err) {
@@ -195,7 +208,7 @@ export class FsObjectStore implements ObjectStore {
   async move(from: string, to: string): Promise<void> {
     const target = this.path(to);
     try {
-      await mkdir(dirname(target), { recursive: true });
+      await ensureDurableDir(dirname(target));
       await rename(this.path(from), target);
       await fsyncDir(dirname(target));
     } catch (err) {
