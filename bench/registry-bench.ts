@@ -426,6 +426,8 @@ async function startSlipway(dir: string): Promise<Server> {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     SLIPWAY_ADMIN_PASSWORD: password,
+    // Like the peer (log level error): no per-request access log lines during the runs.
+    SLIPWAY_LOG_LEVEL: "warn",
     SLIPWAY_BENCH_DATA_DIR: dataDir,
     SLIPWAY_BENCH_LISTEN: listen,
   };

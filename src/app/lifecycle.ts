@@ -2,12 +2,16 @@ import pino, { type Logger } from 'pino';
 import type { Config } from '../config/schema.js';
 import { buildServer, type BuiltServer } from './build-server.js';
 
+/** The one root logger: JSON lines on stdout, written asynchronously so requests never wait on the pipe. */
 export function createLogger(level: Config['log']['level']): Logger {
-  return pino({
-    level,
-    base: { component: 'slipway' },
-    redact: { paths: ['req.headers.authorization', '*.password', '*.token', 'password', 'token'], censor: '[redacted]' },
-  });
+  return pino(
+    {
+      level,
+      base: { component: 'slipway' },
+      redact: { paths: ['req.headers.authorization', '*.password', '*.token', 'password', 'token'], censor: '[redacted]' },
+    },
+    pino.destination({ dest: 1, sync: false }),
+  );
 }
 
 function parseListen(listen: string): { host: string; port: number } {
@@ -39,6 +43,7 @@ export async function startServer(config: Readonly<Config>, logger: Logger, admi
       await server.close();
       clearTimeout(deadline);
       logger.info('stopped');
+      logger.flush();
       resolveClosed();
     })();
     return stopping;

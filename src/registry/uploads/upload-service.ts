@@ -48,8 +48,7 @@ export class UploadService {
   async start(_ctx: OpContext, repo: RepoName): Promise<string> {
     const id = randomUUID();
     const now = new Date().toISOString();
-    const writer = await this.objects.openWriter(StorageLayout.upload(id));
-    await writer.close();
+    // The session's file appears with its first bytes; until then the session is empty.
     await this.meta.uploads.create({ id, repository: repo, createdAt: now, updatedAt: now });
     return id;
   }
@@ -60,7 +59,7 @@ export class UploadService {
     try {
       return (await this.objects.stat(StorageLayout.upload(id))).sizeBytes;
     } catch (err) {
-      if (isStoreError(err, 'NOT_FOUND')) throw new AppError(OciErrors.BLOB_UPLOAD_UNKNOWN, { detail: { uploadId: id }, cause: err });
+      if (isStoreError(err, 'NOT_FOUND')) return 0;
       throw err;
     }
   }

@@ -1,17 +1,21 @@
-import { close as closeCallback, createReadStream, createWriteStream, open as openCallback } from 'node:fs';
+import { close as closeCallback, createReadStream, fstat as fstatCallback, fsync as fsyncCallback, open as openCallback, writev as writevCallback } from 'node:fs';
 import { promisify } from 'node:util';
 import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import { dirname, join, relative, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { Readable } from 'node:stream';
+import { Readable, Writable } from 'node:stream';
 import { StoreError, StoreErrorKind } from '../../../core/errors/index.js';
 import { keySegments } from '../keys.js';
 import type { CallOptions, ObjectInfo, ObjectStore, ObjectWriter, ReadOptions } from '../object-store.js';
 
 const BACKEND = 'filesystem';
 const openFd = promisify(openCallback);
+const fstatFd = promisify(fstatCallback);
+const fsyncFd = promisify(fsyncCallback);
 const closeFd = promisify(closeCallback);
+const writevFd = (fd: number, buffers: Buffer[]): Promise<number> =>
+  new Promise((resolve, reject) => writevCallback(fd, buffers, (err, written) => (err ? reject(err) : resolve(written))));
 /** Large buffers keep syscalls few for multi-MiB blobs. */
 const STREAM_CHUNK_BYTES = 1024 * 1024;
 
@@ -51,21 +55,58 @@ async function fsyncDir(path: string): Promise<void> {
   }
 }
 
+/**
+ * A Writable over a descriptor it does not own: unlike fs.WriteStream, destroying it on a
+ * failed pipeline leaves the descriptor open for the next append.
+ */
+function fdSink(fd: number): Writable & { bytesWritten: number } {
+  const sink = new Writable({
+    highWaterMark: STREAM_CHUNK_BYTES,
+    writev(chunks, done) {
+      const buffers = chunks.map((c) => c.chunk as Buffer);
+      writeAll(fd, buffers).then(() => {
+        sink.bytesWritten += buffers.reduce((n, b) => n + b.length, 0);
+        done();
+      }, done);
+    },
+  }) as Writable & { bytesWritten: number };
+  sink.bytesWritten = 0;
+  return sink;
+}
+
+async function writeAll(fd: number, buffers: Buffer[]): Promise<void> {
+  let pending = buffers;
+  while (pending.length > 0) {
+    let written = await writevFd(fd, pending);
+    const rest: Buffer[] = [];
+    for (const b of pending) {
+      if (written >= b.length) written -= b.length;
+      else {
+        rest.push(b.subarray(written));
+        written = 0;
+      }
+    }
+    pending = rest;
+  }
+}
+
+/** Holds one descriptor for the writer's life: append, fsync and close without reopening. */
 class FsObjectWriter implements ObjectWriter {
+  private closed = false;
   constructor(
-    private readonly path: string,
+    private readonly fd: number,
     private readonly key: string,
     public sizeBytes: number,
   ) {}
 
   async append(source: Readable, options: CallOptions = {}): Promise<number> {
     const before = this.sizeBytes;
-    const sink = createWriteStream(this.path, { flags: 'a', highWaterMark: STREAM_CHUNK_BYTES });
+    const sink = fdSink(this.fd);
     try {
       await pipeline(source, sink, options.signal ? { signal: options.signal } : {});
     } catch (err) {
       // What reached the file before the failure stays and counts: sessions resume from it.
-      this.sizeBytes = (await stat(this.path).catch(() => ({ size: before + sink.bytesWritten }))).size;
+      this.sizeBytes = (await fstatFd(this.fd)).size;
       throw normalise(err, this.key);
     }
     this.sizeBytes = before + sink.bytesWritten;
@@ -73,19 +114,14 @@ class FsObjectWriter implements ObjectWriter {
   }
 
   async commit(): Promise<void> {
-    try {
-      const handle = await open(this.path, 'r+');
-      try {
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-    } catch (err) {
-      throw normalise(err, this.key);
-    }
+    await fsyncFd(this.fd).catch((err: unknown) => Promise.reject(normalise(err, this.key)));
   }
 
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await closeFd(this.fd);
+  }
 }
 
 /** The default object store: a directory tree, with fsync and atomic renames for durability. */
@@ -172,13 +208,13 @@ export class FsObjectStore implements ObjectStore {
   async openWriter(key: string): Promise<ObjectWriter> {
     const path = this.path(key);
     try {
-      await mkdir(dirname(path), { recursive: true });
-      const handle = await open(path, 'a', 0o644);
-      try {
-        return new FsObjectWriter(path, key, (await handle.stat()).size);
-      } finally {
-        await handle.close();
-      }
+      // Append mode: every write lands at the end, whatever else happened to the file.
+      const fd = await openFd(path, 'a', 0o644).catch(async (err: unknown) => {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+        await mkdir(dirname(path), { recursive: true });
+        return openFd(path, 'a', 0o644);
+      });
+      return new FsObjectWriter(fd, key, (await fstatFd(fd)).size);
     } catch (err) {
       throw normalise(err, key);
     }
