@@ -16,8 +16,10 @@ const fsyncFd = promisify(fsyncCallback);
 const closeFd = promisify(closeCallback);
 const writevFd = (fd: number, buffers: Buffer[]): Promise<number> =>
   new Promise((resolve, reject) => writevCallback(fd, buffers, (err, written) => (err ? reject(err) : resolve(written))));
-/** Large buffers keep syscalls few for multi-MiB blobs. */
-const STREAM_CHUNK_BYTES = 1024 * 1024;
+/** Writes batch up to 1 MiB per writev, so multi-MiB blobs take few syscalls. */
+const WRITE_BUFFER_BYTES = 1024 * 1024;
+/** Reads of 256 KiB stay in cache on their way to the socket (measured no slower than 1-4 MiB). */
+const READ_CHUNK_BYTES = 256 * 1024;
 
 export interface FsObjectStoreOptions {
   /** Directory that holds the key tree. */
@@ -61,7 +63,7 @@ async function fsyncDir(path: string): Promise<void> {
  */
 function fdSink(fd: number): Writable & { bytesWritten: number } {
   const sink = new Writable({
-    highWaterMark: STREAM_CHUNK_BYTES,
+    highWaterMark: WRITE_BUFFER_BYTES,
     writev(chunks, done) {
       const buffers = chunks.map((c) => c.chunk as Buffer);
       writeAll(fd, buffers).then(() => {
@@ -198,7 +200,7 @@ export class FsObjectStore implements ObjectStore {
       fd,
       start,
       ...(end === undefined ? {} : { end }),
-      highWaterMark: STREAM_CHUNK_BYTES,
+      highWaterMark: READ_CHUNK_BYTES,
       autoClose: true,
     });
     if (options.signal) options.signal.addEventListener('abort', () => stream.destroy(), { once: true });
