@@ -1,8 +1,12 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely, type SqlBool } from 'kysely';
 import type { EventStore, GcStore, UploadStore, UserStore } from '../metadata-store.js';
 import type { Database } from './schema.js';
 
 type Db = Kysely<Database>;
+
+/** A blob link (`rb`) that is neither a manifest of its repository nor referenced by one. */
+const LINK_IS_UNREFERENCED = sql<SqlBool>`NOT EXISTS (SELECT 1 FROM manifests m WHERE m.repository_id = rb.repository_id AND m.digest = rb.digest)
+  AND NOT EXISTS (SELECT 1 FROM manifest_references mr WHERE mr.repository_id = rb.repository_id AND mr.child_digest = rb.digest)`;
 
 export function uploadStore(db: Db): UploadStore {
   return {
@@ -95,19 +99,7 @@ export function gcStore(db: Db): GcStore {
         .innerJoin('repositories as r', 'r.id', 'rb.repository_id')
         .select(['r.name as repository', 'rb.digest'])
         .where('rb.linked_at', '<', cutoff)
-        .where(({ not, exists, selectFrom }) =>
-          not(exists(selectFrom('manifests as m').select('m.digest').whereRef('m.repository_id', '=', 'rb.repository_id').whereRef('m.digest', '=', 'rb.digest'))),
-        )
-        .where(({ not, exists, selectFrom }) =>
-          not(
-            exists(
-              selectFrom('manifest_references as mr')
-                .select('mr.child_digest')
-                .whereRef('mr.repository_id', '=', 'rb.repository_id')
-                .whereRef('mr.child_digest', '=', 'rb.digest'),
-            ),
-          ),
-        )
+        .where(LINK_IS_UNREFERENCED)
         .execute();
     },
     async removeLinkIfDangling(repository, digest, cutoff) {
@@ -116,19 +108,7 @@ export function gcStore(db: Db): GcStore {
         .where('rb.repository_id', '=', db.selectFrom('repositories').select('id').where('name', '=', repository))
         .where('rb.digest', '=', digest)
         .where('rb.linked_at', '<', cutoff)
-        .where(({ not, exists, selectFrom }) =>
-          not(exists(selectFrom('manifests as m').select('m.digest').whereRef('m.repository_id', '=', 'rb.repository_id').whereRef('m.digest', '=', 'rb.digest'))),
-        )
-        .where(({ not, exists, selectFrom }) =>
-          not(
-            exists(
-              selectFrom('manifest_references as mr')
-                .select('mr.child_digest')
-                .whereRef('mr.repository_id', '=', 'rb.repository_id')
-                .whereRef('mr.child_digest', '=', 'rb.digest'),
-            ),
-          ),
-        )
+        .where(LINK_IS_UNREFERENCED)
         .executeTakeFirst();
       return Number(res.numDeletedRows) > 0;
     },
