@@ -58,7 +58,7 @@ export async function startSlipway(options: { dataDir: string; password: string;
   const url = await new Promise<string>((resolveUrl, reject) => {
     const lines = createInterface({ input: child.stdout! });
     lines.on('line', (line) => {
-      const m = /listening at (http:\/\/\S+)/.exec(line);
+      const m = /Slipway is listening at (http:\/\/\S+)/.exec(line);
       if (m) resolveUrl(m[1] as string);
     });
     child.once('exit', (code) => reject(new Error(`slipway exited with ${code} before listening: ${stderr}`)));
