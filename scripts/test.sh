@@ -13,5 +13,8 @@ export SLIPWAY_ENGINE_SOCKET
 
 echo "== type check"
 npx tsc --noEmit -p .
+echo "== lint and import cycles"
+npx eslint --quiet .
+npx madge --circular --extensions ts --ts-config tsconfig.json src
 echo "== tests (engine at $SLIPWAY_ENGINE_SOCKET)"
 npx vitest run "$@"

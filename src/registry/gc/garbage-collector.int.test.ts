@@ -32,7 +32,7 @@ describe('garbage collection', () => {
   async function blob(r: string, text: string): Promise<{ digest: Digest; size: number }> {
     const data = Buffer.from(text);
     const digest = digestOf(data);
-    await opened.registry.uploads.monolithic(ctx, repo(r), digest, Readable.from([data]));
+    await opened.registry.uploads.monolithic(ctx, repo(r), { digest, chunk: { body: Readable.from([data]) } });
     return { digest, size: data.length };
   }
   async function image(r: string, tag: string | undefined, layerText: string, extra: Record<string, unknown> = {}): Promise<{ digest: Digest; size: number }> {
@@ -40,7 +40,7 @@ describe('garbage collection', () => {
     const layer = await blob(r, layerText);
     const bytes = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: MediaType.ociManifest, config: { mediaType: MediaType.ociConfig, ...config }, layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar', ...layer }], ...extra }));
     const digest = digestOf(bytes);
-    await opened.registry.manifests.put(ctx, repo(r), tag ? { kind: 'tag', tag: tag as Tag } : { kind: 'digest', digest }, bytes, MediaType.ociManifest);
+    await opened.registry.manifests.put(ctx, repo(r), tag ? { kind: 'tag', tag: tag as Tag } : { kind: 'digest', digest }, { bytes, contentType: MediaType.ociManifest });
     return { digest, size: bytes.length };
   }
   const hasContent = (digest: Digest): Promise<boolean> => opened.registry.objects.stat(StorageLayout.blob(digest)).then(() => true, () => false);
@@ -57,7 +57,7 @@ describe('garbage collection', () => {
     const a = await image('app', 'a', 'layer a');
     const b = await image('app', 'b', 'layer b');
     const index = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: MediaType.ociIndex, manifests: [{ mediaType: MediaType.ociManifest, ...a }, { mediaType: MediaType.ociManifest, ...b }] }));
-    await opened.registry.manifests.put(ctx, repo('app'), { kind: 'tag', tag: 'multi' as Tag }, index, MediaType.ociIndex);
+    await opened.registry.manifests.put(ctx, repo('app'), { kind: 'tag', tag: 'multi' as Tag }, { bytes: index, contentType: MediaType.ociIndex });
     const referrer = await image('app', undefined, 'signature', { subject: { mediaType: MediaType.ociManifest, ...a } });
     await opened.registry.manifests.delete(ctx, repo('app'), { kind: 'tag', tag: 'b' as Tag });
     await opened.registry.manifests.delete(ctx, repo('app'), { kind: 'tag', tag: 'multi' as Tag });

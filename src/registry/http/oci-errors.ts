@@ -3,7 +3,7 @@ import { defineCatalog } from '../../core/errors/index.js';
 /**
  * The OCI distribution-spec error codes (spec v1.1 "Error Codes"), with the statuses the
  * reference implementation (CNCF distribution) uses, plus distribution's own
- * PAGINATION_NUMBER_INVALID and TAG_INVALID.
+ * PAGINATION_NUMBER_INVALID, TAG_INVALID, UNAVAILABLE and UNKNOWN.
  */
 export const OciErrors = defineCatalog({
   BLOB_UNKNOWN: { httpStatus: 404, message: 'blob unknown to registry', description: 'The blob is not known in this repository.' },
@@ -21,6 +21,8 @@ export const OciErrors = defineCatalog({
   UNSUPPORTED: { httpStatus: 415, message: 'the operation is unsupported', description: 'The media type or operation is not supported.' },
   TOOMANYREQUESTS: { httpStatus: 429, message: 'too many requests', description: 'The client sent too many requests.' },
   PAGINATION_NUMBER_INVALID: { httpStatus: 400, message: 'invalid number of results requested', description: 'The n parameter is not a valid count.' },
+  UNAVAILABLE: { httpStatus: 503, message: 'service unavailable', description: 'A storage backend failed or is unreachable; retry later.' },
+  UNKNOWN: { httpStatus: 500, message: 'internal error', description: 'An unexpected error; it is logged once, with its stack, on the server.' },
   TAG_INVALID: { httpStatus: 400, message: 'manifest tag did not match URI', description: 'The tag does not match the spec grammar.' },
 });
 

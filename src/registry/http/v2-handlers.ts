@@ -3,6 +3,7 @@ import { AppError } from '../../core/errors/index.js';
 import type { OpContext } from '../../core/context.js';
 import { baseMediaType, MediaType, type RepoName } from '../../oci/index.js';
 import type { Registry } from '../registry.js';
+import type { Chunk } from '../uploads/upload-service.js';
 import { OciErrors } from './oci-errors.js';
 import { byteRange, contentLength, contentRange, digestParam, manifestRef, pageParams, repoName } from './request-parsing.js';
 
@@ -17,11 +18,11 @@ export interface V2Call {
   readonly limits: { readonly manifestMaxBytes: number; readonly defaultPageSize: number };
 }
 
-function uploadHeaders(reply: FastifyReply, name: string, id: string, size: number): void {
+function uploadHeaders(reply: FastifyReply, session: { name: string; id: string; size: number }): void {
   reply
-    .header('Location', `/v2/${name}/blobs/uploads/${id}`)
-    .header('Range', `0-${Math.max(0, size - 1)}`)
-    .header('Docker-Upload-UUID', id)
+    .header('Location', `/v2/${session.name}/blobs/uploads/${session.id}`)
+    .header('Range', `0-${Math.max(0, session.size - 1)}`)
+    .header('Docker-Upload-UUID', session.id)
     .header('Content-Length', '0');
 }
 
@@ -49,49 +50,49 @@ export async function startUpload(call: V2Call): Promise<void> {
   const digest = query.get('digest');
   if (digest !== null) {
     const parsed = digestParam(digest);
-    const length = bodyLength(call);
-    await registry.uploads.monolithic(ctx, name, parsed, call.request.raw, length === undefined ? {} : { lengthBytes: length });
+    await registry.uploads.monolithic(ctx, name, { digest: parsed, chunk: requestChunk(call) });
     return created(reply, name, parsed);
   }
   const id = await registry.uploads.start(ctx, name);
-  uploadHeaders(reply, name, id, 0);
+  uploadHeaders(reply, { name, id, size: 0 });
   reply.code(202).send();
 }
 
 export async function uploadStatus(call: V2Call): Promise<void> {
-  const size = await call.registry.uploads.status(call.ctx, call.name, call.ref);
-  uploadHeaders(call.reply, call.name, call.ref, size);
+  const size = await call.registry.uploads.status(call.ctx, { repo: call.name, id: call.ref });
+  uploadHeaders(call.reply, { name: call.name, id: call.ref, size });
   call.reply.code(204).send();
 }
 
-export async function patchUpload(call: V2Call): Promise<void> {
+/** The request body as a chunk, with its Content-Range start and Content-Length checked for agreement. */
+function requestChunk(call: V2Call): Chunk {
   const range = contentRange(call.request.headers['content-range']);
   const length = bodyLength(call);
   if (range && length !== undefined && range.end - range.start + 1 !== length) {
     throw new AppError(OciErrors.BLOB_UPLOAD_INVALID, { httpStatus: 416, message: 'Content-Range does not match Content-Length' });
   }
-  const size = await call.registry.uploads.append(call.ctx, call.name, call.ref, call.request.raw, {
+  return {
+    body: call.request.raw,
     ...(range ? { start: range.start } : {}),
     ...(length === undefined ? {} : { lengthBytes: length }),
-  });
-  uploadHeaders(call.reply, call.name, call.ref, size);
+  };
+}
+
+export async function patchUpload(call: V2Call): Promise<void> {
+  const size = await call.registry.uploads.append(call.ctx, { repo: call.name, id: call.ref }, requestChunk(call));
+  uploadHeaders(call.reply, { name: call.name, id: call.ref, size });
   call.reply.code(202).send();
 }
 
 export async function finishUpload(call: V2Call): Promise<void> {
   const digest = digestParam(call.query.get('digest') ?? undefined);
-  const range = contentRange(call.request.headers['content-range']);
-  const length = bodyLength(call);
-  const body = hasBody(call) ? call.request.raw : undefined;
-  await call.registry.uploads.finish(call.ctx, call.name, call.ref, digest, body, {
-    ...(range ? { start: range.start } : {}),
-    ...(length === undefined ? {} : { lengthBytes: length }),
-  });
+  const chunk = requestChunk(call);
+  await call.registry.uploads.finish(call.ctx, { repo: call.name, id: call.ref }, hasBody(call) ? { digest, chunk } : { digest });
   created(call.reply, call.name, digest);
 }
 
 export async function cancelUpload(call: V2Call): Promise<void> {
-  await call.registry.uploads.cancel(call.ctx, call.name, call.ref);
+  await call.registry.uploads.cancel(call.ctx, { repo: call.name, id: call.ref });
   call.reply.code(204).send();
 }
 
@@ -147,7 +148,7 @@ async function readLimited(call: V2Call): Promise<Buffer> {
 export async function putManifest(call: V2Call): Promise<void> {
   const ref = manifestRef(call.ref);
   const bytes = await readLimited(call);
-  const result = await call.registry.manifests.put(call.ctx, call.name, ref, bytes, baseMediaType(call.request.headers['content-type']));
+  const result = await call.registry.manifests.put(call.ctx, call.name, ref, { bytes, contentType: baseMediaType(call.request.headers['content-type']) });
   call.reply.code(201).header('Location', `/v2/${call.name}/manifests/${result.digest}`).header('Docker-Content-Digest', result.digest);
   if (result.subject) call.reply.header('OCI-Subject', result.subject);
   call.reply.header('Content-Length', '0').send();

@@ -41,23 +41,30 @@ function requiredAccess(route: RouteMatch, method: string, query: URLSearchParam
   return needed;
 }
 
-function challenge(reply: FastifyReply, realmBase: string, service: string, needed: AccessEntry[], insufficient: boolean): void {
-  const scope = needed.length > 0 ? `,scope="${needed.map(formatScope).join(' ')}"` : '';
-  const error = insufficient ? ',error="insufficient_scope"' : '';
-  reply.header('WWW-Authenticate', `Bearer realm="${realmBase}/oauth2/token",service="${service}"${scope}${error}`);
+/** What a request must be allowed to do, and where a client gets a token that allows it. */
+interface AccessCheck {
+  readonly auth: AuthService;
+  readonly needed: readonly AccessEntry[];
+  readonly realmBase: string;
 }
 
-async function authorize(request: FastifyRequest, reply: FastifyReply, auth: AuthService, needed: AccessEntry[], realmBase: string): Promise<Principal> {
+function challenge(reply: FastifyReply, check: AccessCheck, isInsufficient: boolean): void {
+  const scope = check.needed.length > 0 ? `,scope="${check.needed.map(formatScope).join(' ')}"` : '';
+  const error = isInsufficient ? ',error="insufficient_scope"' : '';
+  reply.header('WWW-Authenticate', `Bearer realm="${check.realmBase}/oauth2/token",service="${check.auth.options.service}"${scope}${error}`);
+}
+
+async function authorize(request: FastifyRequest, reply: FastifyReply, check: AccessCheck): Promise<Principal> {
+  const { auth, needed } = check;
   const principal = await auth.principal(request.headers.authorization);
-  const service = auth.options.service;
   if (principal === 'invalid') {
-    challenge(reply, realmBase, service, needed, false);
+    challenge(reply, check, false);
     throw new AppError(OciErrors.UNAUTHORIZED);
   }
   const ok = needed.length === 0 ? principal.kind !== 'anonymous' : needed.every((n) => auth.permits(principal, n));
   if (ok) return principal;
   if (principal.kind === 'user') throw new AppError(OciErrors.DENIED, { detail: { scope: needed.map(formatScope) } });
-  challenge(reply, realmBase, service, needed, principal.kind === 'token');
+  challenge(reply, check, principal.kind === 'token');
   throw new AppError(OciErrors.UNAUTHORIZED, { detail: { scope: needed.map(formatScope) } });
 }
 
@@ -65,14 +72,15 @@ async function authorize(request: FastifyRequest, reply: FastifyReply, auth: Aut
 function sendError(err: unknown, request: FastifyRequest, reply: FastifyReply): void {
   let error: AppError;
   if (isAppError(err)) error = err;
-  else if (isStoreError(err, 'UNAVAILABLE') || isStoreError(err, 'TIMEOUT')) error = new AppError({ ...OciErrors.TOOMANYREQUESTS, code: 'UNAVAILABLE', httpStatus: 503, message: 'storage unavailable' });
-  else if ((err as FastifyError).statusCode !== undefined && (err as FastifyError).statusCode! < 500) {
+  else if (isStoreError(err, 'UNAVAILABLE') || isStoreError(err, 'TIMEOUT')) {
+    request.log.warn({ err }, 'storage unavailable');
+    error = new AppError(OciErrors.UNAVAILABLE, { cause: err });
+  } else if ((err as FastifyError).statusCode !== undefined && (err as FastifyError).statusCode! < 500) {
     error = new AppError(OciErrors.UNSUPPORTED, { httpStatus: (err as FastifyError).statusCode!, message: (err as FastifyError).message });
   } else {
     request.log.error({ err }, 'unexpected error');
-    error = new AppError({ code: 'UNKNOWN', httpStatus: 500, message: 'internal error', description: '' });
+    error = new AppError(OciErrors.UNKNOWN);
   }
-  if (error.httpStatus >= 500 && isAppError(err) === false) request.log.warn({ err }, 'request failed');
   const body = { errors: [{ code: error.code, message: error.message, detail: error.detail ?? null }] };
   reply.code(error.httpStatus).header('Content-Type', 'application/json').header('Docker-Distribution-API-Version', 'registry/2.0');
   if (request.method === 'HEAD') reply.header('Content-Length', String(Buffer.byteLength(JSON.stringify(body)))).send();
@@ -92,7 +100,7 @@ async function dispatch(request: FastifyRequest, reply: FastifyReply, options: V
   }
   const name = route.name === undefined ? undefined : repoName(route.name);
   const realmBase = baseUrl(request, options.publicUrl);
-  const principal = await authorize(request, reply, options.auth, requiredAccess(route, request.method, query), realmBase);
+  const principal = await authorize(request, reply, { auth: options.auth, needed: requiredAccess(route, request.method, query), realmBase });
   const ctx: OpContext = {
     log: request.log,
     signal: requestAbortSignal(request),

@@ -23,6 +23,12 @@ export interface StoredManifest {
   readonly bytes: Buffer;
 }
 
+/** A manifest as sent: its bytes and the Content-Type (parameters already stripped). */
+export interface ManifestUpload {
+  readonly bytes: Buffer;
+  readonly contentType: string;
+}
+
 export interface PutResult {
   readonly digest: Digest;
   readonly subject?: Digest;
@@ -79,7 +85,7 @@ export class ManifestService {
   }
 
   /** Stores a manifest under a tag or its digest, after checking everything it references is here. */
-  async put(ctx: OpContext, repo: RepoName, ref: TagOrDigest, bytes: Buffer, contentType: string): Promise<PutResult> {
+  async put(ctx: OpContext, repo: RepoName, ref: TagOrDigest, { bytes, contentType }: ManifestUpload): Promise<PutResult> {
     const digest = digestOf(bytes, ref.kind === 'digest' ? digestAlgorithm(ref.digest) : 'sha256');
     if (ref.kind === 'digest' && ref.digest !== digest) throw new AppError(OciErrors.DIGEST_INVALID, { detail: { digest: ref.digest, actual: digest } });
     const parsed = parseManifest(bytes, contentType);

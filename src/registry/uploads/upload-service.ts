@@ -11,11 +11,31 @@ import type { BlobService } from '../blobs/blob-service.js';
 
 export const UPLOAD_ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-export interface ChunkOptions {
+/** Which session: its repository and id (both checked, so one repository cannot touch another's). */
+export interface UploadTarget {
+  readonly repo: RepoName;
+  readonly id: string;
+}
+
+/** A request body to append. */
+export interface Chunk {
+  readonly body: Readable;
   /** Offset the client says this chunk starts at (Content-Range); checked against the session. */
   readonly start?: number;
   /** Bytes the client announced (Content-Length); a shorter body is a truncated upload. */
   readonly lengthBytes?: number;
+}
+
+/** How a push ends: the digest the content must have, and maybe a last chunk. */
+export interface Completion {
+  readonly digest: Digest;
+  readonly chunk?: Chunk;
+}
+
+/** A session being written by the current request. */
+interface OpenSession {
+  readonly id: string;
+  readonly writer: ObjectWriter;
 }
 
 /** A running digest of the session's bytes; lost on restart and rebuilt from the stored data. */
@@ -54,7 +74,7 @@ export class UploadService {
   }
 
   /** Bytes received so far; BLOB_UPLOAD_UNKNOWN for a session of another repository or none. */
-  async status(_ctx: OpContext, repo: RepoName, id: string): Promise<number> {
+  async status(_ctx: OpContext, { repo, id }: UploadTarget): Promise<number> {
     await this.session(repo, id);
     try {
       return (await this.objects.stat(StorageLayout.upload(id))).sizeBytes;
@@ -65,12 +85,12 @@ export class UploadService {
   }
 
   /** Appends a chunk (PATCH); returns the session's new size. */
-  async append(ctx: OpContext, repo: RepoName, id: string, body: Readable, options: ChunkOptions = {}): Promise<number> {
+  async append(ctx: OpContext, { repo, id }: UploadTarget, chunk: Chunk): Promise<number> {
     await this.session(repo, id);
     return this.exclusive(id, async () => {
       const writer = await this.objects.openWriter(StorageLayout.upload(id));
       try {
-        await this.appendTo(ctx, id, writer, body, options);
+        await this.appendTo(ctx, { id, writer }, chunk);
         await this.meta.uploads.touch(id, new Date().toISOString());
         return writer.sizeBytes;
       } finally {
@@ -80,15 +100,15 @@ export class UploadService {
   }
 
   /** Finishes a session (PUT): appends the last chunk, verifies `digest`, makes the blob visible. */
-  async finish(ctx: OpContext, repo: RepoName, id: string, digest: Digest, body?: Readable, options: ChunkOptions = {}): Promise<number> {
+  async finish(ctx: OpContext, { repo, id }: UploadTarget, { digest, chunk }: Completion): Promise<number> {
     await this.session(repo, id);
     return this.exclusive(id, async () => {
       const key = StorageLayout.upload(id);
       const writer = await this.objects.openWriter(key);
       let sizeBytes: number;
       try {
-        if (body) await this.appendTo(ctx, id, writer, body, options);
-        const actual = await this.digestOf(ctx, id, writer, digestAlgorithm(digest));
+        if (chunk) await this.appendTo(ctx, { id, writer }, chunk);
+        const actual = await this.digestOf(ctx, { id, writer }, digestAlgorithm(digest));
         if (actual !== digest) {
           await this.discard(id);
           throw new AppError(OciErrors.DIGEST_INVALID, { detail: { digest, actual } });
@@ -105,17 +125,17 @@ export class UploadService {
   }
 
   /** A single-request push (POST with `digest`). */
-  async monolithic(ctx: OpContext, repo: RepoName, digest: Digest, body: Readable, options: ChunkOptions = {}): Promise<number> {
+  async monolithic(ctx: OpContext, repo: RepoName, completion: Completion): Promise<number> {
     const id = await this.start(ctx, repo);
     try {
-      return await this.finish(ctx, repo, id, digest, body, options);
+      return await this.finish(ctx, { repo, id }, completion);
     } catch (err) {
       await this.discard(id);
       throw err;
     }
   }
 
-  async cancel(_ctx: OpContext, repo: RepoName, id: string): Promise<void> {
+  async cancel(_ctx: OpContext, { repo, id }: UploadTarget): Promise<void> {
     await this.session(repo, id);
     await this.discard(id);
   }
@@ -145,7 +165,7 @@ export class UploadService {
     }
   }
 
-  private async appendTo(ctx: OpContext, id: string, writer: ObjectWriter, body: Readable, options: ChunkOptions): Promise<void> {
+  private async appendTo(ctx: OpContext, { id, writer }: OpenSession, { body, ...options }: Chunk): Promise<void> {
     if (options.start !== undefined && options.start !== writer.sizeBytes) {
       body.resume();
       throw new AppError(OciErrors.BLOB_UPLOAD_INVALID, {
@@ -154,7 +174,7 @@ export class UploadService {
         detail: { uploadId: id, expectedStart: writer.sizeBytes, start: options.start },
       });
     }
-    const state = await this.caughtUpState(ctx, id, writer);
+    const state = await this.caughtUpState(ctx, { id, writer });
     const before = writer.sizeBytes;
     // pipeline, not pipe: when the client goes away (even before we got here), the error must
     // reach the tap and end the append; with pipe it would wait forever and hold the session.
@@ -172,11 +192,11 @@ export class UploadService {
   }
 
   /** The session's running sha256, rebuilt from stored bytes after a restart or an interruption. */
-  private async caughtUpState(ctx: OpContext, id: string, writer: ObjectWriter): Promise<SessionState> {
+  private async caughtUpState(ctx: OpContext, { id, writer }: OpenSession): Promise<SessionState> {
     const known = this.states.get(id);
     if (known && known.hashedBytes === writer.sizeBytes) return known;
     const state: SessionState = { hash: createDigester('sha256'), hashedBytes: 0 };
-    await this.hashStored(ctx, id, writer.sizeBytes, (chunk) => {
+    await this.hashStored(ctx, { id, writer }, (chunk) => {
       state.hash.update(chunk);
       state.hashedBytes += chunk.length;
     });
@@ -184,18 +204,19 @@ export class UploadService {
     return state;
   }
 
-  private async digestOf(ctx: OpContext, id: string, writer: ObjectWriter, algorithm: 'sha256' | 'sha512'): Promise<Digest> {
+  private async digestOf(ctx: OpContext, session: OpenSession, algorithm: 'sha256' | 'sha512'): Promise<Digest> {
     if (algorithm === 'sha256') {
-      const state = await this.caughtUpState(ctx, id, writer);
-      this.states.delete(id);
+      const state = await this.caughtUpState(ctx, session);
+      this.states.delete(session.id);
       return finishDigest(state.hash, 'sha256');
     }
     const hash = createDigester(algorithm);
-    await this.hashStored(ctx, id, writer.sizeBytes, (chunk) => hash.update(chunk));
+    await this.hashStored(ctx, session, (chunk) => hash.update(chunk));
     return finishDigest(hash, algorithm);
   }
 
-  private async hashStored(ctx: OpContext, id: string, sizeBytes: number, onChunk: (chunk: Buffer) => void): Promise<void> {
+  private async hashStored(ctx: OpContext, { id, writer }: OpenSession, onChunk: (chunk: Buffer) => void): Promise<void> {
+    const sizeBytes = writer.sizeBytes;
     if (sizeBytes === 0) return;
     const stream = await this.objects.read(StorageLayout.upload(id), { length: sizeBytes, signal: ctx.signal });
     for await (const chunk of stream) onChunk(chunk as Buffer);
