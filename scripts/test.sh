@@ -17,4 +17,4 @@ echo "== lint and import cycles"
 npx eslint --quiet .
 npx madge --circular --extensions ts --ts-config tsconfig.json src
 echo "== tests (engine at $SLIPWAY_ENGINE_SOCKET)"
-npx vitest run "$@"
+npx vitest run --coverage "$@"
