@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
+import { AppError, Errors } from '../core/errors/index.js';
 import { AuthService } from '../auth/auth-service.js';
 import { TokenService } from '../auth/token-service.js';
 import { tokenPlugin } from '../auth/http/token-plugin.js';
@@ -40,6 +41,15 @@ async function tokenKey(dataDir: string): Promise<Buffer> {
   }
 }
 
+/** Key and certificate for HTTPS, or undefined for plain HTTP. */
+async function tlsOptions(server: Config['server']): Promise<{ key: Buffer; cert: Buffer } | undefined> {
+  // loadConfig checked that both or neither are set.
+  if (server.tlsCertFile === undefined || server.tlsKeyFile === undefined) return undefined;
+  const read = async (file: string, key: string): Promise<Buffer> =>
+    readFile(file).catch((err: unknown) => Promise.reject(new AppError(Errors.CONFIG_INVALID, { message: `config key ${key}: cannot read ${file}`, detail: { key }, cause: err })));
+  return { cert: await read(server.tlsCertFile, 'server.tlsCertFile'), key: await read(server.tlsKeyFile, 'server.tlsKeyFile') };
+}
+
 /** config → backends → services → fastify instance (not listening yet). */
 export async function buildServer(config: Readonly<Config>, options: BuildServerOptions): Promise<BuiltServer> {
   const opened = await openRegistry(config);
@@ -52,7 +62,9 @@ export async function buildServer(config: Readonly<Config>, options: BuildServer
     await chmod(adminPasswordFile, 0o600);
   }
 
+  const tls = await tlsOptions(config.server);
   const app = Fastify({
+    ...(tls ? { https: tls } : {}),
     loggerInstance: options.logger as unknown as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,

@@ -85,7 +85,14 @@ function validate(candidate: unknown): Config {
     const key = first.path.replace(/^\//, '').replaceAll('/', '.') || '(root)';
     throw new AppError(Errors.CONFIG_INVALID, { message: `config key ${key}: ${first.message}`, detail: { key, value: first.value } });
   }
-  return withDefaults as Config;
+  const config = withDefaults as Config;
+  // Rules across keys, which the schema cannot say.
+  const { tlsCertFile, tlsKeyFile } = config.server;
+  if ((tlsCertFile === undefined) !== (tlsKeyFile === undefined)) {
+    const key = tlsCertFile === undefined ? 'server.tlsCertFile' : 'server.tlsKeyFile';
+    throw new AppError(Errors.CONFIG_INVALID, { message: `config key ${key}: server.tlsCertFile and server.tlsKeyFile go together`, detail: { key } });
+  }
+  return config;
 }
 
 function deepFreeze<T>(value: T): T {

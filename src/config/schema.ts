@@ -16,6 +16,8 @@ export const ConfigSchema = Type.Object(
         listen: env('SLIPWAY_LISTEN', { ...Listen, default: '127.0.0.1:5000' }),
         publicUrl: env('SLIPWAY_PUBLIC_URL', Type.Optional(Type.String({ pattern: '^https?://', description: 'URL clients reach Slipway at; derived from the Host header when unset' }))),
         shutdownGraceSeconds: Type.Integer({ minimum: 0, default: 10, description: 'Seconds requests may take to finish after SIGTERM/SIGINT' }),
+        tlsCertFile: env('SLIPWAY_TLS_CERT_FILE', Type.Optional(Type.String({ minLength: 1, description: 'PEM certificate (chain): serve HTTPS; needs tlsKeyFile' }))),
+        tlsKeyFile: env('SLIPWAY_TLS_KEY_FILE', Type.Optional(Type.String({ minLength: 1, description: 'PEM private key for tlsCertFile' }))),
       },
       { additionalProperties: false, default: {} },
     ),

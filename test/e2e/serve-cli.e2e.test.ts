@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT, basic, sha256, tempDir } from '../helpers/e2e.js';
+import { REPO_ROOT, basic, sh, sha256, tempDir } from '../helpers/e2e.js';
 
 interface Run {
   readonly code: number | null;
@@ -68,6 +68,38 @@ describe('slipway serve and the CLI as processes', () => {
     expect((await readFile(file, 'utf8')).trim()).toBe(password);
     second.child.kill('SIGINT');
     expect(await second.exited).toBe(0);
+  }, 60_000);
+
+  it('serves HTTPS with a configured certificate, and challenges with an https realm', async () => {
+    const dir = await tempDir('tls');
+    dirs.push(dir);
+    const cert = join(dir.path, 'cert.pem');
+    const key = join(dir.path, 'key.pem');
+    await sh('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', key, '-out', cert]);
+    const server = serve(join(dir.path, 'data'), { SLIPWAY_ADMIN_PASSWORD: 'tls-password', SLIPWAY_TLS_CERT_FILE: cert, SLIPWAY_TLS_KEY_FILE: key });
+    const url = /Slipway is listening at (https:\/\/\S+)/.exec(await server.banner)![1]!;
+    const challenge = await sh('curl', ['-s', '-o', '/dev/null', '-D', '-', '--cacert', cert, `${url}/v2/`]);
+    expect(challenge).toMatch(/^HTTP\/1\.1 401/);
+    expect(challenge).toContain(`realm="${url}/oauth2/token"`);
+    const blob = join(dir.path, 'blob');
+    await writeFile(blob, 'over tls');
+    const digest = sha256('over tls');
+    const pushed = await sh('curl', ['-s', '-o', '/dev/null', '-w', '%{http_code}', '--cacert', cert, '-u', 'admin:tls-password', '-X', 'POST', '--data-binary', `@${blob}`, `${url}/v2/tls/app/blobs/uploads/?digest=${digest}`]);
+    expect(pushed).toBe('201');
+    expect(await sh('curl', ['-s', '--cacert', cert, '-u', 'admin:tls-password', `${url}/v2/tls/app/blobs/${digest}`])).toBe('over tls');
+    server.child.kill('SIGTERM');
+    expect(await server.exited).toBe(0);
+  }, 60_000);
+
+  it('refuses a certificate without its key, naming the missing key, and an unreadable certificate', async () => {
+    const check = await slipway(['config', 'check'], { SLIPWAY_TLS_CERT_FILE: '/nonexistent/cert.pem' });
+    expect(check.code).toBe(2);
+    expect(check.stderr).toContain('server.tlsKeyFile');
+    const dir = await tempDir('tls-missing');
+    dirs.push(dir);
+    const served = await slipway(['serve', '--data-dir', dir.path, '--listen', '127.0.0.1:0'], { SLIPWAY_TLS_CERT_FILE: '/nonexistent/cert.pem', SLIPWAY_TLS_KEY_FILE: '/nonexistent/key.pem' });
+    expect(served.code).toBe(2);
+    expect(served.stderr).toContain('server.tlsCertFile');
   }, 60_000);
 
   it('fails fast with exit code 2 naming the bad configuration key', async () => {
