@@ -11,6 +11,7 @@ import type { Registry } from '../registry/registry.js';
 import { v2Plugin } from '../registry/http/v2-plugin.js';
 import { apiPlugin } from '../api/api-plugin.js';
 import { openRegistry } from './open-registry.js';
+import { healthPlugin } from './health-plugin.js';
 
 export interface BuiltServer {
   readonly app: FastifyInstance;
@@ -93,6 +94,7 @@ export async function buildServer(config: Readonly<Config>, options: BuildServer
     publicUrl: config.server.publicUrl,
   });
   await app.register(tokenPlugin, { auth });
+  await app.register(healthPlugin, { registry });
   await app.register(apiPlugin, { registry, auth, prefix: '/api/v1' });
 
   return {
