@@ -1,6 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { AppError, Errors, isAppError } from '../core/errors/index.js';
-import type { CommandSpec } from './command.js';
+import type { CommandInput, CommandSpec } from './command.js';
 import type { Io } from './output/io.js';
 
 /** One exit-code map for every command (gh's table). */
@@ -29,44 +29,56 @@ function find(commands: readonly CommandSpec[], argv: readonly string[]): Comman
   return [...commands].sort((a, b) => b.path.length - a.path.length).find((c) => c.path.every((word, i) => argv[i] === word));
 }
 
+/** Parses a command's flags strictly; a string is the usage error to print instead. */
+function parseInput(spec: CommandSpec, args: readonly string[]): CommandInput | 'help' | string {
+  const options: ParseArgsConfig['options'] = { help: { type: 'boolean', short: 'h' } };
+  for (const [name, f] of Object.entries(spec.flags)) {
+    options[name] = { type: f.type, ...(f.short ? { short: f.short } : {}), ...(f.multiple ? { multiple: true } : {}) };
+  }
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...args], options, allowPositionals: true, strict: true });
+  } catch (err) {
+    return (err as Error).message;
+  }
+  if (parsed.values.help) return 'help';
+  const max = spec.maxPositionals ?? 0;
+  if (parsed.positionals.length > max) return `unexpected argument "${parsed.positionals[max]}"`;
+  return { flags: parsed.values as CommandInput['flags'], positionals: parsed.positionals };
+}
+
+/** Prints a failed command's error and maps it to the exit code (the one place that does). */
+function reportFailure(err: unknown, io: Io): number {
+  if ((err as Error).name === 'AbortError') return ExitCode.cancelled;
+  const detail = isAppError(err) && err.detail !== undefined ? ` (${JSON.stringify(err.detail)})` : '';
+  io.err(`error: ${isAppError(err) ? `${err.message}${detail} [${err.code}]` : (err as Error).message}`);
+  return exitCodeFor(err);
+}
+
 /** Finds the command, parses its flags strictly, runs it and maps any error to an exit code. */
 export async function runCli(commands: readonly CommandSpec[], argv: readonly string[], io: Io): Promise<number> {
   const spec = find(commands, argv);
   if (!spec) {
-    if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
+    if (argv.length === 0 || ['--help', '-h', 'help'].includes(argv[0]!)) {
       io.out(overview(commands));
       return ExitCode.ok;
     }
     io.err(`error: unknown command "${argv.slice(0, 2).join(' ')}"\n\n${overview(commands)}`);
     return ExitCode.usage;
   }
-  const rest = argv.slice(spec.path.length);
-  let parsed;
-  try {
-    const options: ParseArgsConfig['options'] = { help: { type: 'boolean', short: 'h' } };
-    for (const [name, f] of Object.entries(spec.flags)) {
-      options[name] = { type: f.type, ...(f.short ? { short: f.short } : {}), ...(f.multiple ? { multiple: true } : {}) };
-    }
-    parsed = parseArgs({ args: [...rest], options, allowPositionals: true, strict: true });
-  } catch (err) {
-    io.err(`error: ${(err as Error).message}\n\n${help(spec)}`);
-    return ExitCode.usage;
-  }
-  if (parsed.values.help) {
+  const input = parseInput(spec, argv.slice(spec.path.length));
+  if (input === 'help') {
     io.out(help(spec));
     return ExitCode.ok;
   }
-  if (parsed.positionals.length > (spec.maxPositionals ?? 0)) {
-    io.err(`error: unexpected argument "${parsed.positionals[spec.maxPositionals ?? 0]}"\n\n${help(spec)}`);
+  if (typeof input === 'string') {
+    io.err(`error: ${input}\n\n${help(spec)}`);
     return ExitCode.usage;
   }
   try {
-    return await spec.run({ flags: parsed.values as Record<string, string | boolean | string[] | undefined>, positionals: parsed.positionals }, io);
+    return await spec.run(input, io);
   } catch (err) {
-    if ((err as Error).name === 'AbortError') return ExitCode.cancelled;
-    const detail = isAppError(err) && err.detail !== undefined ? ` (${JSON.stringify(err.detail)})` : '';
-    io.err(`error: ${isAppError(err) ? `${err.message}${detail} [${err.code}]` : (err as Error).message}`);
-    return exitCodeFor(err);
+    return reportFailure(err, io);
   }
 }
 

@@ -87,32 +87,48 @@ function sendError(err: unknown, request: FastifyRequest, reply: FastifyReply): 
   else reply.send(body);
 }
 
-async function dispatch(request: FastifyRequest, reply: FastifyReply, options: V2PluginOptions): Promise<void> {
-  const [path = '', search = ''] = request.raw.url!.split('?', 2);
-  const query = new URLSearchParams(search);
-  reply.header('Docker-Distribution-API-Version', 'registry/2.0');
+/** Finds the route for a path and method, or throws the OCI error that says why there is none. */
+function resolveRoute(path: string, method: string, reply: FastifyReply): RouteMatch {
   if (hasDotSegment(path)) throw new AppError(OciErrors.NAME_INVALID, { detail: { path: path.slice(0, 200) } });
   const route = matchRoute(path);
   if (!route) throw new AppError(OciErrors.NAME_UNKNOWN, { message: 'no such endpoint', detail: { path: path.slice(0, 200) } });
-  if (!ROUTE_METHODS[route.kind].includes(request.method)) {
+  if (!ROUTE_METHODS[route.kind].includes(method)) {
     reply.header('Allow', ROUTE_METHODS[route.kind].join(', '));
-    throw new AppError(OciErrors.UNSUPPORTED, { httpStatus: 405, message: `method ${request.method} not allowed here` });
+    throw new AppError(OciErrors.UNSUPPORTED, { httpStatus: 405, message: `method ${method} not allowed here` });
   }
-  const name = route.name === undefined ? undefined : repoName(route.name);
-  const realmBase = baseUrl(request, options.publicUrl);
-  const principal = await authorize(request, reply, { auth: options.auth, needed: requiredAccess(route, request.method, query), realmBase });
-  const ctx: OpContext = {
+  return route;
+}
+
+function opContext(request: FastifyRequest, principal: Principal): OpContext {
+  return {
     log: request.log,
     signal: requestAbortSignal(request),
     actor: { name: principal.kind === 'anonymous' ? undefined : principal.name },
     request: { id: request.id, host: request.headers.host ?? '', method: request.method, userAgent: request.headers['user-agent'] ?? '' },
   };
-  const limits = { manifestMaxBytes: options.manifestMaxBytes, defaultPageSize: options.defaultPageSize };
+}
+
+async function dispatch(request: FastifyRequest, reply: FastifyReply, options: V2PluginOptions): Promise<void> {
+  const [path = '', search = ''] = request.raw.url!.split('?', 2);
+  const query = new URLSearchParams(search);
+  reply.header('Docker-Distribution-API-Version', 'registry/2.0');
+  const route = resolveRoute(path, request.method, reply);
+  const name = route.name === undefined ? undefined : repoName(route.name);
+  const realmBase = baseUrl(request, options.publicUrl);
+  const principal = await authorize(request, reply, { auth: options.auth, needed: requiredAccess(route, request.method, query), realmBase });
+  const call = {
+    request,
+    reply,
+    ctx: opContext(request, principal),
+    registry: options.registry,
+    query,
+    limits: { manifestMaxBytes: options.manifestMaxBytes, defaultPageSize: options.defaultPageSize },
+  };
   if (route.kind === RouteKind.base) return void reply.code(200).send({});
-  if (route.kind === RouteKind.catalog) return h.catalog({ request, reply, ctx, registry: options.registry, query, limits });
+  if (route.kind === RouteKind.catalog) return h.catalog(call);
   const handler = HANDLERS[route.kind]?.[request.method];
   if (!handler || name === undefined) throw new AppError(OciErrors.UNSUPPORTED, { httpStatus: 405 });
-  await handler({ request, reply, ctx, registry: options.registry, query, name, ref: route.ref ?? '', limits });
+  await handler({ ...call, name, ref: route.ref ?? '' });
 }
 
 /** The OCI Distribution API under /v2 (spec v1.1), with its own error envelope. */
