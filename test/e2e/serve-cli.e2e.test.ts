@@ -127,6 +127,8 @@ describe('slipway serve and the CLI as processes', () => {
     const dry = await slipway(['gc', '--data-dir', dir.path, '--grace-seconds', '0', '--dry-run', '-o', 'json']);
     expect(JSON.parse(dry.stdout)).toMatchObject({ dryRun: true, deletedBlobs: 1, freedBytes: orphan.length });
     expect((await fetch(`${url}/v2/gc/app/blobs/${sha256(orphan)}`, { method: 'HEAD', headers: { authorization: basic('admin', 'gc-password') } })).status).toBe(200);
+    const queried = await slipway(['gc', '--data-dir', dir.path, '--grace-seconds', '0', '--dry-run', '--query', 'freedBytes', '-o', 'tsv']);
+    expect(queried.stdout.trim()).toBe(String(orphan.length));
 
     const real = await slipway(['gc', '--data-dir', dir.path, '--grace-seconds', '0', '-o', 'json']);
     expect(real.code).toBe(0);

@@ -4,6 +4,7 @@ import { flagBool, flagString } from '../../command.js';
 import { loadConfig } from '../../../config/load.js';
 import { openRegistry } from '../../../app/open-registry.js';
 import type { GcReport } from '../../../registry/gc/garbage-collector.js';
+import { OUTPUT_FLAGS, formatOutput, parseOutputFormat } from '../../output/format.js';
 
 function humanBytes(bytes: number): string {
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
@@ -32,13 +33,13 @@ function summary(report: GcReport): string {
 export const gcCommand: CommandSpec = {
   path: ['gc'],
   summary: 'Delete blobs and untagged manifests nothing references (safe while the server runs)',
-  usage: 'slipway gc [--dry-run] [--grace-seconds N] [--data-dir DIR] [--config FILE] [-o text|json]',
+  usage: 'slipway gc [--dry-run] [--grace-seconds N] [--data-dir DIR] [--config FILE] [-o json|table|tsv|yaml] [--query JMESPATH]',
   flags: {
     'dry-run': { type: 'boolean', description: 'Report what would be deleted without deleting it' },
     'grace-seconds': { type: 'string', description: 'Spare anything younger than this (default: gc.graceSeconds, 3600)' },
     'data-dir': { type: 'string', description: 'State directory (env SLIPWAY_DATA_DIR, default ./.slipway)' },
     config: { type: 'string', description: 'YAML config file (env SLIPWAY_CONFIG)' },
-    output: { type: 'string', short: 'o', description: 'text (default) or json' },
+    ...OUTPUT_FLAGS,
   },
   examples: ['slipway gc --dry-run', 'slipway gc --grace-seconds 0 -o json'],
   async run(input, io) {
@@ -49,13 +50,15 @@ export const gcCommand: CommandSpec = {
     if (grace !== undefined) overrides['gc.graceSeconds'] = /^\d+$/.test(grace) ? Number(grace) : grace;
     const file = flagString(input, 'config');
     const { config } = loadConfig({ env: io.env, overrides, ...(file === undefined ? {} : { file }) });
-    const output = flagString(input, 'output') ?? 'text';
-    if (output !== 'text' && output !== 'json') throw new Error(`--output must be text or json, not ${output}`);
+    // A summary for people unless -o or --query asks for data.
+    const output = flagString(input, 'output');
+    const query = flagString(input, 'query');
+    const format = output === undefined && query === undefined ? undefined : { output: parseOutputFormat(output), ...(query === undefined ? {} : { query }) };
     const opened = await openRegistry(config);
     try {
       const ctx = { log: pino({ level: 'silent' }), signal: new AbortController().signal, actor: { name: 'slipway-gc' } };
       const report = await opened.registry.gc.run(ctx, { dryRun: flagBool(input, 'dry-run'), graceSeconds: config.gc.graceSeconds, uploadExpirySeconds: config.gc.uploadExpirySeconds });
-      io.out(output === 'json' ? JSON.stringify(report, null, 2) : summary(report));
+      io.out(format ? formatOutput(report, format) : summary(report));
       return 0;
     } finally {
       await opened.close();
