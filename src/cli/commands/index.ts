@@ -9,6 +9,7 @@ import { repositoryShowTagsCommand } from './repository/show-tags.js';
 import { repositoryShowManifestsCommand } from './repository/show-manifests.js';
 import { repositoryDeleteCommand } from './repository/delete.js';
 import { repositoryUntagCommand } from './repository/untag.js';
+import { seedCommand } from './seed/seed.js';
 
 /** Every command the CLI knows, in the order `slipway --help` lists them. */
 export const COMMANDS: readonly CommandSpec[] = [
@@ -20,4 +21,5 @@ export const COMMANDS: readonly CommandSpec[] = [
   repositoryShowManifestsCommand,
   repositoryDeleteCommand,
   repositoryUntagCommand,
+  seedCommand,
 ];
