@@ -55,7 +55,7 @@ async function tlsOptions(server: Config['server']): Promise<{ key: Buffer; cert
 export async function buildServer(config: Readonly<Config>, options: BuildServerOptions): Promise<BuiltServer> {
   const opened = await openRegistry(config);
   const registry = opened.registry;
-  const auth = new AuthService(registry.meta, new TokenService({ key: await tokenKey(config.dataDir), issuer: 'slipway' }), config.auth);
+  const auth = new AuthService(registry.meta, new TokenService({ key: await tokenKey(config.dataDir), issuer: 'slipway' }), { ...config.auth, mirrorNamespace: config.registry.mirrorNamespace });
   const { generatedPassword } = await auth.ensureAdmin(options.adminPassword);
   const adminPasswordFile = join(config.dataDir, 'admin-password');
   if (generatedPassword !== undefined) {

@@ -66,6 +66,16 @@ describe('AuthService', () => {
     expect(open.grant({ kind: 'anonymous' }, [{ type: 'registry', name: 'catalog', actions: ['*'] }])).toEqual([]);
   });
 
+  it('grants anonymous callers pull, and only pull, inside the mirror namespace', () => {
+    const mirror = new AuthService(meta, tokens, { anonymousPull: false, mirrorNamespace: 'library', service: 'slipway', tokenTtlSeconds: 300 });
+    const ask = (name: string): Array<{ type: string; name: string; actions: string[] }> => [{ type: 'repository', name, actions: ['pull', 'push', 'delete'] }];
+    expect(mirror.grant({ kind: 'anonymous' }, ask('library/busybox'))).toEqual([{ type: 'repository', name: 'library/busybox', actions: ['pull'] }]);
+    expect(mirror.grant({ kind: 'anonymous' }, ask('team/app'))).toEqual([]);
+    expect(mirror.grant({ kind: 'anonymous' }, ask('library'))).toEqual([]);
+    const disabled = new AuthService(meta, tokens, { anonymousPull: false, mirrorNamespace: '', service: 'slipway', tokenTtlSeconds: 300 });
+    expect(disabled.grant({ kind: 'anonymous' }, ask('library/busybox'))).toEqual([]);
+  });
+
   it('rejects tampered and expired tokens', () => {
     const issued = auth.issueAccessToken({ kind: 'user', name: 'admin', isAdmin: true }, [{ type: 'repository', name: 'a', actions: ['pull'] }]);
     const [h, p, sig] = issued.token.split('.') as [string, string, string];

@@ -14,6 +14,11 @@ export type Principal =
 
 export interface AuthOptions {
   readonly anonymousPull: boolean;
+  /**
+   * Repositories under `<mirrorNamespace>/` can be pulled without credentials, because Docker
+   * sends none to a registry mirror (`dockerd --registry-mirror`). Empty or unset: no such namespace.
+   */
+  readonly mirrorNamespace?: string;
   readonly service: string;
   readonly tokenTtlSeconds: number;
   /** Refresh tokens (docker's identity token) live this long. @defaultValue 30 days */
@@ -116,7 +121,13 @@ export class AuthService {
     if (principal.kind === 'user' && principal.isAdmin) return true;
     if (entry.type !== 'repository') return false;
     if (principal.kind === 'user') return action === Action.pull || action === Action.push;
-    return this.options.anonymousPull && action === Action.pull;
+    return action === Action.pull && (this.options.anonymousPull || this.isMirrored(entry.name));
+  }
+
+  /** Whether a repository lies in the namespace a Docker Hub mirror serves (`library/busybox`). */
+  private isMirrored(repository: string): boolean {
+    const namespace = this.options.mirrorNamespace ?? '';
+    return namespace !== '' && repository.startsWith(`${namespace}/`);
   }
 
   issueAccessToken(principal: Principal, wanted: readonly AccessEntry[]): IssuedToken {

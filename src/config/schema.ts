@@ -47,6 +47,14 @@ export const ConfigSchema = Type.Object(
       {
         manifestMaxBytes: Type.Integer({ minimum: 1024, maximum: 64 * 1024 * 1024, default: 4 * 1024 * 1024, description: 'Largest manifest accepted (413 SIZE_INVALID above)' }),
         defaultPageSize: Type.Integer({ minimum: 1, maximum: 10_000, default: 1000, description: 'Page size of tag and catalog lists when the client gives no n' }),
+        mirrorNamespace: env(
+          'SLIPWAY_MIRROR_NAMESPACE',
+          Type.String({
+            pattern: '^([a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*)?$',
+            default: 'library',
+            description: 'Namespace served as a Docker Hub mirror: anyone may pull repositories under it without credentials (Docker sends none to a mirror); push and delete still need them. Empty disables',
+          }),
+        ),
       },
       { additionalProperties: false, default: {} },
     ),
