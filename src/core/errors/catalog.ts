@@ -37,6 +37,56 @@ export const Errors = defineCatalog({
     message: 'storage backend unavailable',
     description: 'The object store or metadata store could not be reached or failed; retry later.',
   },
+  ENGINE_UNAVAILABLE: {
+    httpStatus: 503,
+    message: 'container engine unavailable',
+    description: 'The container engine socket is missing, refuses connections or does not answer; check SLIPWAY_ENGINE_SOCKET and that dockerd runs.',
+  },
+  ENGINE_NOT_FOUND: {
+    httpStatus: 404,
+    message: 'engine object not found',
+    description: 'The engine has no such image, container, network or volume (or the registry has no such image to pull).',
+  },
+  ENGINE_CONFLICT: {
+    httpStatus: 409,
+    message: 'engine object in use or already exists',
+    description: 'The engine refused because a name is taken or the object is in use (an image used by a container, a volume mounted).',
+  },
+  ENGINE_INVALID_ARGUMENT: {
+    httpStatus: 400,
+    message: 'engine rejected the request',
+    description: 'The engine rejected the parameters of a call (a bad image reference, an invalid option).',
+  },
+  ENGINE_BUILD_FAILED: {
+    httpStatus: 422,
+    message: 'image build failed',
+    description: 'The build ended with an error: a Dockerfile syntax error, a failing RUN step or a missing base image; the detail holds the error text and the last log lines.',
+  },
+  ENGINE_PULL_FAILED: {
+    httpStatus: 502,
+    message: 'image pull failed',
+    description: 'The engine could not pull an image from its registry (unreachable, denied or invalid content).',
+  },
+  ENGINE_PUSH_FAILED: {
+    httpStatus: 502,
+    message: 'image push failed',
+    description: 'The engine could not push an image: the registry refused the credentials or the content, or could not be reached.',
+  },
+  ENGINE_CANCELLED: {
+    httpStatus: 499,
+    message: 'engine call cancelled',
+    description: 'The caller aborted the call (a run was cancelled); the engine was told to stop the work.',
+  },
+  ENGINE_TIMEOUT: {
+    httpStatus: 504,
+    message: 'engine call timed out',
+    description: 'The call was aborted because its deadline passed (a build or step exceeded its timeout).',
+  },
+  ENGINE_FAILED: {
+    httpStatus: 502,
+    message: 'container engine error',
+    description: 'The engine answered with an error that has no more specific code; the detail holds its message.',
+  },
   UNKNOWN: {
     httpStatus: 500,
     message: 'internal error',
