@@ -183,12 +183,13 @@ export function containerEngineSuite(name: string, factories: ContainerEngineFac
       expect((await engine.containers.list({ labels: label })).map((c) => c.id)).not.toContain(cid);
     });
 
-    test('stops a long-running container and a cancelled wait returns ENGINE_CANCELLED', async () => {
+    test('stops a long-running container; a cancelled wait returns ENGINE_CANCELLED, a timed-out one ENGINE_TIMEOUT', async () => {
       const cid = await run(['sleep', '60']);
       const controller = new AbortController();
       const waiting = engine.containers.wait({ id: cid, signal: controller.signal });
       controller.abort();
       await expectCode(waiting, 'ENGINE_CANCELLED');
+      await expectCode(engine.containers.wait({ id: cid, signal: AbortSignal.timeout(200) }), 'ENGINE_TIMEOUT');
       await engine.containers.stop({ id: cid, timeoutSeconds: 1 });
       const result = await engine.containers.wait({ id: cid });
       expect(result.exitCode).not.toBe(0);
@@ -219,7 +220,7 @@ export function containerEngineSuite(name: string, factories: ContainerEngineFac
       await engine.resources.removeVolume({ name: volume.name });
     });
 
-    test('pushes a built image to a Slipway registry with X-Registry-Auth credentials', async () => {
+    test('pushes a built image to a Slipway registry with X-Registry-Auth credentials and pulls it back', async () => {
       const server = await buildTestServer();
       try {
         const hostPort = `127.0.0.1:${await listenLocal(server.app)}`;
@@ -231,6 +232,10 @@ export function containerEngineSuite(name: string, factories: ContainerEngineFac
           engine.images.push({ image: target, auth: { username: 'admin', password: 'wrong', serveraddress: hostPort } }),
           'ENGINE_PUSH_FAILED',
         );
+        const inFlight = new AbortController();
+        const aborted = engine.images.push({ image: target, auth: { username: 'admin', password: ADMIN_PASSWORD, serveraddress: hostPort }, signal: inFlight.signal });
+        inFlight.abort();
+        await expectCode(aborted, 'ENGINE_CANCELLED');
         const pushed = await engine.images.push({ image: target, auth: { username: 'admin', password: ADMIN_PASSWORD, serveraddress: hostPort } });
         expect(pushed.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
         const res = await fetch(`http://${hostPort}/v2/engine/test/manifests/1`, {
@@ -238,6 +243,13 @@ export function containerEngineSuite(name: string, factories: ContainerEngineFac
         });
         expect(res.status).toBe(200);
         expect(res.headers.get('docker-content-digest')).toBe(pushed.digest);
+        await engine.images.remove({ image: target });
+        await expectCode(engine.images.inspect({ image: target }), 'ENGINE_NOT_FOUND');
+        const auth = { username: 'admin', password: ADMIN_PASSWORD, serveraddress: hostPort };
+        const pulled = await engine.images.pull({ image: target, auth });
+        expect(pulled.id).toBe(built.imageId);
+        expect(pulled.repoDigests).toContain(`${hostPort}/engine/test@${pushed.digest}`);
+        await expectCode(engine.images.pull({ image: `${hostPort}/engine/absent:1`, auth }), 'ENGINE_NOT_FOUND');
       } finally {
         await server.close();
       }
