@@ -47,13 +47,18 @@ async function waitForPing(d: Dockerd): Promise<void> {
   }
 }
 
-/** A second dockerd, only for this test: own roots, own socket, no bridge or iptables. */
+/** The test dockerd's own bridge. Not `--bridge=none`: with it dockerd deletes docker0, the main engine's. */
+const TEST_BRIDGE = `slwmirror${process.pid % 100_000}`;
+
+/** A second dockerd, only for this test: own roots, own socket, own bridge, no iptables. */
 async function startDockerd(dir: string, mirror: string): Promise<Dockerd> {
   const socket = join(dir, 'docker.sock');
+  await sh('ip', ['link', 'add', TEST_BRIDGE, 'type', 'bridge']);
+  await sh('ip', ['addr', 'add', '172.31.254.1/24', 'dev', TEST_BRIDGE]);
   const args = [
     '--registry-mirror', mirror,
     '--data-root', join(dir, 'data'), '--exec-root', join(dir, 'exec'), '--pidfile', join(dir, 'docker.pid'),
-    '--host', `unix://${socket}`, '--bridge=none', '--iptables=false', '--ip-masq=false',
+    '--host', `unix://${socket}`, `--bridge=${TEST_BRIDGE}`, '--iptables=false', '--ip-masq=false',
   ];
   const env = { ...process.env, HTTPS_PROXY: DEAD_PROXY, HTTP_PROXY: DEAD_PROXY, NO_PROXY: '127.0.0.1,localhost' };
   const child = spawn('dockerd', args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -66,12 +71,14 @@ async function startDockerd(dir: string, mirror: string): Promise<Dockerd> {
 }
 
 async function stopDockerd(d: Dockerd | undefined): Promise<void> {
-  if (!d || d.child.exitCode !== null) return;
-  const exited = new Promise((r) => d.child.once('exit', r));
-  d.child.kill('SIGTERM');
-  const timer = setTimeout(() => d.child.kill('SIGKILL'), 15_000);
-  await exited;
-  clearTimeout(timer);
+  if (d && d.child.exitCode === null) {
+    const exited = new Promise((r) => d.child.once('exit', r));
+    d.child.kill('SIGTERM');
+    const timer = setTimeout(() => d.child.kill('SIGKILL'), 15_000);
+    await exited;
+    clearTimeout(timer);
+  }
+  await sh('ip', ['link', 'del', TEST_BRIDGE]).catch(() => undefined);
 }
 
 describe('Slipway as a Docker Hub mirror for a dedicated dockerd', () => {
