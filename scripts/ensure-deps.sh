@@ -16,8 +16,9 @@ die() { echo "ensure-deps: $*" >&2; exit 1; }
 
 [ "$(id -u)" -eq 0 ] || die "must run as root"
 
-# curl: scripts/ensure-engine.sh talks to the Engine API socket with it.
-PACKAGES=(docker.io skopeo podman docker-registry busybox-static runc uidmap git ca-certificates curl)
+# curl: scripts/ensure-engine.sh talks to the Engine API socket with it. openssl and iproute2:
+# the end-to-end tests make a TLS certificate and a bridge for a second dockerd.
+PACKAGES=(docker.io skopeo podman docker-registry busybox-static runc uidmap git ca-certificates curl openssl iproute2)
 
 missing=()
 for p in "${PACKAGES[@]}"; do
