@@ -87,6 +87,26 @@ export const Errors = defineCatalog({
     message: 'container engine error',
     description: 'The engine answered with an error that has no more specific code; the detail holds its message.',
   },
+  RUN_NOT_FOUND: {
+    httpStatus: 404,
+    message: 'run not found',
+    description: 'No run has this run id (run ids look like `ca12`).',
+  },
+  RUN_STATE_INVALID: {
+    httpStatus: 409,
+    message: 'run is not in a state that allows this',
+    description: 'The run cannot make the requested transition, for example cancelling or completing a run that already finished; a finished run never changes status again. The detail names the current and requested status.',
+  },
+  RUN_LEASE_EXPIRED: {
+    httpStatus: 500,
+    message: 'the agent running this run stopped answering',
+    description: 'The agent holding the run missed its heartbeats until the lease expired (it crashed, lost its database connection or its machine went away); the run ended as Error, or went back to the queue when it had attempts left.',
+  },
+  QUEUE_LEASE_LOST: {
+    httpStatus: 409,
+    message: 'lease on the run was lost',
+    description: 'An agent heartbeated or reported a run it no longer holds: its lease expired or was reaped, or the run finished or moved to another agent. The agent must stop working on the run.',
+  },
   UNKNOWN: {
     httpStatus: 500,
     message: 'internal error',
