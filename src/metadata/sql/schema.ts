@@ -1,4 +1,4 @@
-import type { Generated } from 'kysely';
+import type { Generated, GeneratedAlways } from 'kysely';
 
 /** Table types shared by every SQL dialect (times are ISO-8601 UTC strings). */
 export interface Database {
@@ -27,4 +27,41 @@ export interface Database {
     payload: string;
   };
   users: { name: string; password_hash: string; is_admin: number; created_at: string };
+  runs: RunsTable;
+}
+
+/** The runs table (migration 0002_runs); JSON columns hold text; Generated marks a column with a default. */
+export interface RunsTable {
+  id: GeneratedAlways<number>;
+  /** `'ca' || id`, computed by the database. */
+  run_id: GeneratedAlways<string>;
+  run_type: string;
+  status: string;
+  trigger: string;
+  task_name: string | null;
+  platform: string;
+  agent_cpu: Generated<number>;
+  request: string;
+  secret_request: string | null;
+  pool: Generated<string>;
+  priority: Generated<number>;
+  idempotency_key: string | null;
+  create_time: string;
+  start_time: string | null;
+  finish_time: string | null;
+  updated_time: string;
+  lease_owner: string | null;
+  lease_expires_at: string | null;
+  heartbeat_at: string | null;
+  attempts: Generated<number>;
+  max_attempts: Generated<number>;
+  cancel_requested: Generated<number>;
+  output_images: Generated<string>;
+  output_refs: Generated<string>;
+  base_images: Generated<string>;
+  error_code: string | null;
+  run_error_message: string | null;
+  billed_seconds: number | null;
+  cost: number | null;
+  log_size_bytes: number | null;
 }

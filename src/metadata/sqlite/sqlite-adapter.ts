@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Kysely, SqliteDialect, sql } from 'kysely';
 import type { Database } from '../sql/schema.js';
+import { SqlRunQueue, type SqlRunQueueOptions } from '../../queue/sql/sql-run-queue.js';
 import { SqlMetadataStore, type SqlDialectAdapter } from '../sql/sql-metadata-store.js';
 
 const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations/', import.meta.url));
@@ -42,10 +43,12 @@ function open(options: SqliteOptions): BetterSqlite3.Database {
   return raw;
 }
 
-export function createSqliteMetadataStore(options: SqliteOptions): SqlMetadataStore {
+/** The SQLite dialect adapter: one connection, its migrations and its transaction runner. */
+function createSqliteAdapter(options: SqliteOptions): SqlDialectAdapter {
   const raw = open(options);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) });
-  const adapter: SqlDialectAdapter = {
+  let isClosed = false;
+  return {
     dialect: 'sqlite',
     db,
     async migrate() {
@@ -67,8 +70,42 @@ export function createSqliteMetadataStore(options: SqliteOptions): SqlMetadataSt
       });
     },
     async close() {
+      if (isClosed) return;
+      isClosed = true;
       await db.destroy();
     },
   };
-  return new SqlMetadataStore(adapter);
+}
+
+export function createSqliteMetadataStore(options: SqliteOptions): SqlMetadataStore {
+  return new SqlMetadataStore(createSqliteAdapter(options));
+}
+
+export interface SqliteBackends {
+  readonly metadata: SqlMetadataStore;
+  /** Reads and writes runs over the same connection as `metadata`. */
+  readonly runQueue: SqlRunQueue;
+  /** Applies migrations (idempotent). */
+  init(): Promise<void>;
+  /** Closes the queue, then the shared connection. */
+  close(): Promise<void>;
+}
+
+/**
+ * The metadata store and the run queue over ONE SQLite connection, so neither hands its
+ * connection out: the composition root gets two ports, the adapter keeps the connection.
+ */
+export function createSqliteBackends(options: SqliteOptions & { readonly runQueue?: SqlRunQueueOptions }): SqliteBackends {
+  const adapter = createSqliteAdapter(options);
+  const metadata = new SqlMetadataStore(adapter);
+  const runQueue = new SqlRunQueue(adapter, options.runQueue);
+  return {
+    metadata,
+    runQueue,
+    init: () => metadata.init(),
+    async close() {
+      await runQueue.close();
+      await metadata.close();
+    },
+  };
 }
