@@ -107,6 +107,26 @@ export const Errors = defineCatalog({
     message: 'lease on the run was lost',
     description: 'An agent heartbeated or reported a run it no longer holds: its lease expired or was reaped, or the run finished or moved to another agent. The agent must stop working on the run.',
   },
+  SOURCE_NOT_FOUND: {
+    httpStatus: 404,
+    message: 'build context not found',
+    description: 'The build context does not exist: a missing local folder, a path that is not a folder, a git subfolder that is absent, or a tarball URL that answered with a non-2xx status or could not be reached.',
+  },
+  SOURCE_DOCKERFILE_MISSING: {
+    httpStatus: 400,
+    message: 'Dockerfile not found in the build context',
+    description: 'The Dockerfile (default `Dockerfile`, or the `-f` path) is not a file inside the context.',
+  },
+  SOURCE_INVALID: {
+    httpStatus: 400,
+    message: 'build context is invalid',
+    description: 'The context argument is malformed, or the context tar is not a tar (or gzip of one), is too large, or holds an entry with `..`, an absolute path, a link escaping the context, or a device file; the detail names the entry.',
+  },
+  SOURCE_GIT_FAILED: {
+    httpStatus: 400,
+    message: 'git context could not be fetched',
+    description: "Cloning or checking out a git context failed (unreachable repository, unknown branch, tag or commit); the message carries git's own error with credentials redacted.",
+  },
   UNKNOWN: {
     httpStatus: 500,
     message: 'internal error',
