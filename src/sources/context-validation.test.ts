@@ -65,6 +65,11 @@ describe('validateContextTar', () => {
     expect(String((err as Error).message)).toContain(entry);
   });
 
+  it('rejects an entry that goes through an earlier symlink (a link chain escaping the context)', async () => {
+    const tar = tarOf({ name: 'a', type: '5' }, { name: 'a/b', type: '2', linkname: '..' }, { name: 'a/b/c', type: '2', linkname: '..' });
+    await expect(validate(tar)).rejects.toMatchObject({ code: 'SOURCE_INVALID', detail: { entry: 'a/b/c' } });
+  });
+
   it('accepts a symlink that stays inside the context', async () => {
     const tar = tarOf({ name: 'a/b/l', type: '2', linkname: '../../c' }, { name: 'h', type: '1', linkname: 'a/x' });
     expect((await validate(tar)).length).toBe(tar.length);

@@ -36,8 +36,9 @@ export function validateContextTar(input: AsyncIterable<Uint8Array>, options: Va
 /** Reads a whole context tar (vetted like validateContextTar) and resolves with its entry headers. */
 export async function listContextEntries(input: AsyncIterable<Uint8Array>): Promise<TarEntryHeader[]> {
   const entries: TarEntryHeader[] = [];
+  const check = createEntryChecker();
   const reader = new TarReader((entry) => {
-    checkEntry(entry);
+    check(entry);
     entries.push(entry);
   });
   try {
@@ -50,7 +51,7 @@ export async function listContextEntries(input: AsyncIterable<Uint8Array>): Prom
 }
 
 async function* validated(input: AsyncIterable<Uint8Array>, maxBytes: number): AsyncGenerator<Buffer> {
-  const reader = new TarReader(checkEntry);
+  const reader = new TarReader(createEntryChecker());
   let total = 0;
   try {
     for await (const chunk of maybeGunzip(input)) {
@@ -84,6 +85,25 @@ async function* maybeGunzip(input: AsyncIterable<Uint8Array>): AsyncGenerator<Bu
   }
   const gunzip = pipeline(Readable.from(rest), createGunzip(), () => {});
   for await (const chunk of gunzip) yield chunk as Buffer;
+}
+
+/**
+ * A checker for the entries of one archive. Besides each entry on its own, it refuses an entry
+ * whose path goes through an earlier symlink entry: a link `a/b -> ..` is harmless alone, but
+ * `a/b/c -> ..` then resolves, on disk, above the context root while lexically it stays inside.
+ */
+export function createEntryChecker(): (entry: TarEntryHeader) => void {
+  const symlinks = new Set<string>();
+  return (entry) => {
+    const name = entry.name.replace(/^(\.\/)+/, '').replace(/\/+$/, '');
+    const parts = name.split('/');
+    for (let i = 1; i < parts.length; i += 1) {
+      const parent = parts.slice(0, i).join('/');
+      if (symlinks.has(parent)) throw invalid(`tar entry "${entry.name}" goes through the symlink "${parent}"`, { entry: entry.name });
+    }
+    checkEntry(entry);
+    if (entry.type === '2') symlinks.add(name);
+  };
 }
 
 /** Throws SOURCE_INVALID for an entry a build context must not hold. */

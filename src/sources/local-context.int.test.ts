@@ -48,6 +48,14 @@ describe('packLocalContext', () => {
     expect(byName.get('b/')?.header.type).toBe('directory');
   });
 
+  it('refuses a symlink that points outside the folder, unless .dockerignore leaves it out', async () => {
+    await put('Dockerfile');
+    await symlink('/etc/passwd', join(dir, 'passwd'));
+    await expect(pack()).rejects.toMatchObject({ code: 'SOURCE_INVALID', detail: { entry: 'passwd' } });
+    await put('.dockerignore', 'passwd\n');
+    expect(await tarNames(await pack())).toEqual(['.dockerignore', 'Dockerfile']);
+  });
+
   it('produces an archive that GNU tar lists, and the same bytes twice', async () => {
     await put('Dockerfile');
     await put('src/app.js', 'console.log(1)');

@@ -3,6 +3,7 @@ import { lstat, readFile, readdir, readlink, stat } from 'node:fs/promises';
 import { isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import { AppError, Errors } from '../core/errors/index.js';
+import { checkEntry } from './context-validation.js';
 import { createIgnoreRules, type IgnoreRules } from './dockerignore.js';
 import { encodeTarHeader, endOfArchive, padding, TarEntryType, type TarHeader } from './tar-header.js';
 
@@ -150,6 +151,8 @@ async function* walkDir(
 async function* writeEntry(state: WalkState, rel: string, stats: Stats, parents: PendingDir[]): AsyncGenerator<Buffer> {
   const header = headerFor(rel, stats, stats.isSymbolicLink() ? await readlink(join(state.root, rel)) : undefined);
   if (header === null) return; // sockets, FIFOs and devices do not belong in a context
+  // Fail here, naming the link, rather than have the server refuse the upload later.
+  if (header.type === TarEntryType.symlink) checkEntry({ ...header, linkname: header.linkname ?? '' });
   yield* writeHeaders(parents);
   yield encodeTarHeader(header);
   if (header.type === TarEntryType.file) yield* fileData(join(state.root, rel), rel, header.sizeBytes);
