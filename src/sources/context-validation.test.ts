@@ -4,7 +4,7 @@ import { pack } from 'tar-stream';
 import { describe, expect, it } from 'vitest';
 import { collect } from '../../test/helpers/tar.js';
 import { listContextEntries, validateContextTar } from './context-validation.js';
-import { encodeTarHeader, endOfArchive, padding, type TarEntryType, type TarHeader } from './tar-header.js';
+import { encodeTarHeader, endOfArchive, padding, type TarEntryType, type TarHeader } from '../core/tar/tar-header.js';
 
 type Spec = Omit<Partial<TarHeader>, 'type'> & { name: string; type?: string; content?: string };
 

@@ -5,7 +5,7 @@ import { Readable } from 'node:stream';
 import { AppError, Errors } from '../core/errors/index.js';
 import { checkEntry } from './context-validation.js';
 import { createIgnoreRules, type IgnoreRules } from './dockerignore.js';
-import { encodeTarHeader, endOfArchive, padding, TarEntryType, type TarHeader } from './tar-header.js';
+import { encodeTarHeader, endOfArchive, padding, TarEntryType, type TarHeader } from '../core/tar/tar-header.js';
 
 export interface PackLocalOptions {
   /**

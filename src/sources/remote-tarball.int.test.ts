@@ -3,7 +3,7 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collect, tarNames } from '../../test/helpers/tar.js';
 import { fetchRemoteTarball } from './remote-tarball.js';
-import { encodeTarHeader, endOfArchive, padding } from './tar-header.js';
+import { encodeTarHeader, endOfArchive, padding } from '../core/tar/tar-header.js';
 
 function tarOf(files: Record<string, string>): Buffer {
   const parts = Object.entries(files).flatMap(([name, text]) => {

@@ -1,4 +1,4 @@
-import { BLOCK_SIZE, padding } from './tar-header.js';
+import { BLOCK_SIZE, padding } from '../core/tar/tar-header.js';
 
 /**
  * An incremental tar header reader: it is fed the archive in chunks of any size and calls back
