@@ -75,7 +75,6 @@ Variables that are not configuration keys:
 | \`SLIPWAY_CONFIG\` | the YAML file to read |
 | \`SLIPWAY_ADMIN_PASSWORD\` | the \`admin\` user's password; without it one is generated on the first start and written to \`<dataDir>/admin-password\` (0600) |
 | \`SLIPWAY_REGISTRY\`, \`SLIPWAY_USERNAME\`, \`SLIPWAY_PASSWORD\` | server and credentials for CLI commands (see cli.md) |
-| \`SLIPWAY_ENGINE_SOCKET\` | the Docker Engine socket used by the tests and, later, by builds |
 `;
 }
 

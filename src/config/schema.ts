@@ -65,6 +65,19 @@ export const ConfigSchema = Type.Object(
       },
       { additionalProperties: false, default: {} },
     ),
+    engine: Type.Object(
+      {
+        socket: env('SLIPWAY_ENGINE_SOCKET', Type.Optional(Type.String({ minLength: 1, description: 'Docker Engine API socket (`/run/docker.sock` or `unix://…`) the build agent inside `slipway serve` uses; unset: no agent runs and runs stay Queued' }))),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    runs: Type.Object(
+      {
+        pricePerSecond: Type.Number({ minimum: 0, default: 0.0001, description: 'Cost of one billed second of a run (the `cost` field)' }),
+        leaseTtlSeconds: Type.Integer({ minimum: 3, maximum: 3600, default: 30, description: 'How long an agent holds a run without a heartbeat; it heartbeats every third of this' }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
     log: Type.Object(
       {
         level: env('SLIPWAY_LOG_LEVEL', Type.Union([Type.Literal('fatal'), Type.Literal('error'), Type.Literal('warn'), Type.Literal('info'), Type.Literal('debug'), Type.Literal('trace'), Type.Literal('silent')], { default: 'info', description: 'Log level (JSON lines on stdout)' })),
