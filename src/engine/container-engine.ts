@@ -33,10 +33,14 @@ export interface EngineInfo {
   readonly isRootless: boolean;
 }
 
-/** Credentials for one registry, sent as `X-Registry-Auth`. Either password or token. */
+/**
+ * Credentials for one registry, sent as `X-Registry-Auth`: a password, an identity (refresh)
+ * token, or a registry (bearer) token the engine sends as it is, without the token flow.
+ */
 export type RegistryAuth =
   | { readonly username: string; readonly password: string; readonly serveraddress: string }
-  | { readonly identitytoken: string; readonly serveraddress?: string };
+  | { readonly identitytoken: string; readonly serveraddress?: string }
+  | { readonly registrytoken: string; readonly serveraddress?: string };
 
 export interface BuildOptions extends CallOptions {
   /** A tar stream of the build context; consumed once. */

@@ -7,6 +7,8 @@ import { digestAlgorithm, digestHex, type Digest } from '../../oci/index.js';
  * ```
  * blobs/<algorithm>/<first two hex>/<hex>    verified content, written once, shared by every repository
  * uploads/<upload id>/data                    bytes of an upload session in progress
+ * contexts/<uuid>.tar                         an uploaded build context (validated, uncompressed), deleted when its run ends
+ * logs/<run id>.log                           a run's log, redacted, appended as the agent reads it
  *
  * A blob is one file in a fan-out directory (no directory per blob), so publishing it is one
  * rename plus one directory fsync.
@@ -23,6 +25,12 @@ export const StorageLayout = {
   },
   uploadDir(uploadId: string): string {
     return `uploads/${uploadId}/`;
+  },
+  context(contextId: string): string {
+    return `contexts/${contextId}.tar`;
+  },
+  runLog(runId: string): string {
+    return `logs/${runId}.log`;
   },
 } as const;
 

@@ -1,0 +1,162 @@
+import { Readable } from 'node:stream';
+import type { ContainerEngine } from '../engine/container-engine.js';
+import { AppError, Errors, isAppError } from '../core/errors/index.js';
+import type { BaseImageRecord, ImageDescriptor, LeasedRun, RunFailure, RunOutcome } from '../queue/run-queue.js';
+import type { ObjectStore } from '../registry/storage/object-store.js';
+import { StorageLayout } from '../registry/storage/layout.js';
+import { writeTar } from '../registry/seed/index.js';
+import { quickBuildFromJson, secretsFromJson, type QuickBuildSpec } from '../tasks/quick-build.js';
+import { parseBaseImages } from './base-images.js';
+import { readContextFile } from './context-file.js';
+import { resolveImageName, type TargetImage } from './image-names.js';
+import { createRedactor } from './redactor.js';
+import { RunLog } from './run-log.js';
+
+export interface RunnerOptions {
+  readonly engine: ContainerEngine;
+  readonly objects: ObjectStore;
+  /** Slipway's own registry, `host:port`, as the engine reaches it. */
+  readonly registry: string;
+  readonly pricePerSecond: number;
+  /** A short-lived registry token with push and pull on exactly these repositories. */
+  readonly pushToken: (runId: string, repositories: readonly string[]) => string;
+}
+
+/** Why the agent aborted a run it holds. */
+export type AbortCause = 'cancel' | 'timeout' | 'shutdown';
+
+export interface RunControl {
+  readonly signal: AbortSignal;
+  /** The cause once `signal` fired. */
+  cause(): AbortCause | undefined;
+}
+
+/** What the agent reports to the queue: `complete` with an outcome, or `fail`. */
+export type RunReport = { readonly kind: 'complete'; readonly outcome: RunOutcome } | { readonly kind: 'fail'; readonly failure: RunFailure };
+
+interface Execution {
+  readonly options: RunnerOptions;
+  readonly runId: string;
+  readonly spec: QuickBuildSpec;
+  readonly log: RunLog;
+  readonly redact: (text: string) => string;
+  readonly control: RunControl;
+  readonly startedAt: number;
+}
+
+/** `#6 [1/2] FROM 127.0.0.1:5000/library/busybox@sha256:…`: the digest BuildKit resolved. */
+const FROM_DIGEST = /\bFROM (\S+?)@(sha256:[a-f0-9]{64})/;
+
+async function dockerfileText(x: Execution): Promise<string> {
+  if (x.spec.contextId === null) return x.spec.dockerfileContent ?? '';
+  const tar = await x.options.objects.read(StorageLayout.context(x.spec.contextId), { signal: x.control.signal });
+  return (await readContextFile(tar, x.spec.dockerfile))?.toString('utf8') ?? '';
+}
+
+async function contextStream(x: Execution): Promise<Readable> {
+  if (x.spec.contextId !== null) return x.options.objects.read(StorageLayout.context(x.spec.contextId), { signal: x.control.signal });
+  const data = Buffer.from(x.spec.dockerfileContent ?? '', 'utf8');
+  return Readable.from([writeTar([{ type: 'file', path: x.spec.dockerfile, mode: 0o644, data }])]);
+}
+
+function buildArgs(spec: QuickBuildSpec, secrets: QuickBuildSpec['buildArgs']): Record<string, string> {
+  return Object.fromEntries([...spec.buildArgs, ...secrets].map((a) => [a.name, a.value]));
+}
+
+/** Adds the digests BuildKit reported for FROM images to the parsed base images. */
+function withDigests(bases: BaseImageRecord[], resolved: ReadonlyMap<string, string>): BaseImageRecord[] {
+  return bases.map((b) => {
+    const name = `${b.registry === '' ? '' : `${b.registry}/`}${b.repository}${b.tag === null ? '' : `:${b.tag}`}`;
+    const digest = b.digest ?? resolved.get(name) ?? resolved.get(`${name}:latest`) ?? null;
+    return { ...b, digest };
+  });
+}
+
+async function push(x: Execution, targets: readonly TargetImage[]): Promise<ImageDescriptor[]> {
+  const own = targets.filter((t) => t.registry === x.options.registry);
+  const token = x.options.pushToken(x.runId, [...new Set(own.map((t) => t.repository))]);
+  const out: ImageDescriptor[] = [];
+  for (const target of targets) {
+    x.log.line(`pushing ${target.reference}`);
+    const auth = { registrytoken: token, serveraddress: target.registry };
+    const pushed = await x.options.engine.images.push({ image: target.reference, auth, signal: x.control.signal });
+    x.log.line(`pushed ${target.reference}${pushed.digest === undefined ? '' : `@${pushed.digest}`}`);
+    out.push({ registry: target.registry, repository: target.repository, tag: target.tag, digest: pushed.digest ?? null });
+  }
+  return out;
+}
+
+function metering(x: Execution): { billedSeconds: number; cost: number; logSizeBytes: number } {
+  const billedSeconds = Math.max(1, Math.ceil((Date.now() - x.startedAt) / 1000));
+  return { billedSeconds, cost: Number((billedSeconds * x.options.pricePerSecond).toFixed(6)), logSizeBytes: x.log.sizeBytes };
+}
+
+async function build(x: Execution, targets: readonly TargetImage[], secretArgs: QuickBuildSpec['buildArgs']): Promise<RunOutcome> {
+  const spec = x.spec;
+  const args = buildArgs(spec, secretArgs);
+  const bases = parseBaseImages(await dockerfileText(x), args, spec.target ?? undefined);
+  const resolved = new Map<string, string>();
+  const onLog = (line: string): void => {
+    x.log.line(line);
+    const m = FROM_DIGEST.exec(line);
+    if (m) resolved.set(m[1] as string, m[2] as string);
+  };
+  x.log.line(`run ${x.runId}: building ${targets.map((t) => t.reference).join(', ')}`);
+  await x.options.engine.images.build({
+    context: await contextStream(x),
+    tags: targets.map((t) => t.reference),
+    dockerfile: spec.dockerfile,
+    buildArgs: args,
+    ...(spec.target === null ? {} : { target: spec.target }),
+    noCache: spec.noCache,
+    platform: spec.platform,
+    onLog,
+    signal: x.control.signal,
+  });
+  const outputImages = spec.noPush ? [] : await push(x, targets);
+  x.log.line(`run ${x.runId}: Succeeded`);
+  await x.log.close();
+  return { status: 'Succeeded', outputImages, baseImages: withDigests(bases, resolved), ...metering(x) };
+}
+
+const CAUSE_STATUS = { cancel: 'Canceled', timeout: 'Timeout' } as const;
+
+/** Turns what the build threw into the run's outcome; every message goes through the redactor. */
+async function report(x: Execution, err: unknown): Promise<RunReport> {
+  const cause = x.control.cause();
+  const appError = isAppError(err) ? err : new AppError(Errors.UNKNOWN, { message: String((err as Error)?.message ?? err) });
+  const message = x.redact(cause === 'timeout' ? `the run exceeded its timeout of ${x.spec.timeoutSeconds}s` : cause === 'cancel' ? 'the run was canceled' : appError.message);
+  x.log.line(`run ${x.runId}: ${message}`);
+  await x.log.close().catch(() => undefined);
+  const results = metering(x);
+  if (cause === 'cancel' || cause === 'timeout') return { kind: 'complete', outcome: { status: CAUSE_STATUS[cause], runErrorMessage: message, ...results } };
+  if (cause === 'shutdown') return { kind: 'fail', failure: { isRetryable: true, errorCode: Errors.ENGINE_CANCELLED.code, runErrorMessage: 'the agent stopped before the run finished', ...results } };
+  if (appError.code === Errors.ENGINE_BUILD_FAILED.code || appError.code === Errors.ENGINE_PUSH_FAILED.code) {
+    return { kind: 'complete', outcome: { status: 'Failed', errorCode: appError.code, runErrorMessage: message, ...results } };
+  }
+  return { kind: 'fail', failure: { isRetryable: false, errorCode: appError.code, runErrorMessage: message, ...results } };
+}
+
+/**
+ * Executes one leased quick build on the engine: build (log lines redacted into the run's
+ * log), push every tag into Slipway with a token scoped to those repositories, meter. Never
+ * throws: every failure becomes the report the agent sends. Removes the context afterwards.
+ */
+export async function executeRun(options: RunnerOptions, leased: LeasedRun, control: RunControl): Promise<RunReport> {
+  const run = leased.run;
+  const spec = quickBuildFromJson(run.request);
+  const secretArgs = secretsFromJson(leased.secretRequest).secretBuildArgs;
+  const redact = createRedactor(secretArgs.map((a) => a.value));
+  const startedAt = Date.parse(run.startTime ?? new Date().toISOString());
+  const log = await RunLog.open(options.objects, run.runId, redact);
+  const x: Execution = { options, runId: run.runId, spec, log, redact, control, startedAt };
+  try {
+    const targets = spec.images.map((t) => resolveImageName(t, { runId: run.runId, date: new Date(startedAt), registry: options.registry }));
+    if (targets.some((t) => t === undefined)) throw new AppError(Errors.REQUEST_INVALID, { message: 'an image name is invalid after templating' });
+    return { kind: 'complete', outcome: await build(x, targets as TargetImage[], secretArgs) };
+  } catch (err) {
+    return report(x, err);
+  } finally {
+    if (spec.contextId !== null) await options.objects.delete(StorageLayout.context(spec.contextId)).catch(() => undefined);
+  }
+}
