@@ -101,3 +101,52 @@ describe('ApiClient', () => {
     expect(isAppError(err) && err.code).toBe('SERVER_TIMEOUT');
   });
 });
+
+describe('ApiClient runs and contexts', () => {
+  it('streams a context upload as a tar body and reports the bytes sent', async () => {
+    let received = '';
+    let duplex: unknown;
+    const stub = stubFetch(BASE, [
+      {
+        method: 'POST',
+        path: '/api/v1/contexts',
+        status: 201,
+        respond: async (init) => {
+          duplex = (init as { duplex?: unknown }).duplex;
+          expect(init.body).toBeInstanceOf(ReadableStream);
+          received = await new Response(init.body as ReadableStream).text();
+          return Response.json({ contextId: 'ctx1', sizeBytes: received.length, digest: 'sha256:00' }, { status: 201 });
+        },
+      },
+    ]);
+    async function* tar(): AsyncGenerator<Uint8Array> {
+      yield Buffer.from('a'.repeat(512));
+      yield Buffer.from('b'.repeat(1024));
+    }
+    const progress: number[] = [];
+    const context = await new ApiClient({ baseUrl: BASE, fetch: stub.fetch }).uploadContext(tar(), signal, (n) => progress.push(n));
+    expect(context.contextId).toBe('ctx1');
+    expect(received).toBe(`${'a'.repeat(512)}${'b'.repeat(1024)}`);
+    expect(progress).toEqual([512, 1536]);
+    expect(duplex).toBe('half');
+    expect(stub.calls[0]!.contentType).toBe('application/x-tar');
+    stub.verify();
+  });
+
+  it('sends the quick-build request as JSON and passes list filters as query parameters', async () => {
+    const stub = stubFetch(BASE, [
+      { method: 'POST', path: '/api/v1/runs', status: 201, body: { runId: 'ca1', status: 'Queued' } },
+      { method: 'GET', path: '/api/v1/runs?top=5&status=Failed&image=hello%3Aca1', body: { runs: [] } },
+      { method: 'GET', path: '/api/v1/runs', body: { runs: [] } },
+      { method: 'POST', path: '/api/v1/runs/ca1/cancel', status: 202, body: { runId: 'ca1', status: 'Canceled' } },
+    ]);
+    const client = new ApiClient({ baseUrl: BASE, fetch: stub.fetch });
+    await client.createRun({ contextId: 'ctx1', images: ['hello:{{.Run.ID}}'] }, signal);
+    expect(JSON.parse(stub.calls[0]!.body!)).toEqual({ contextId: 'ctx1', images: ['hello:{{.Run.ID}}'] });
+    expect(stub.calls[0]!.contentType).toBe('application/json');
+    expect(await client.listRuns({ top: 5, status: 'Failed', image: 'hello:ca1' }, signal)).toEqual({ runs: [] });
+    await client.listRuns({}, signal);
+    expect((await client.cancelRun('ca1', signal)).status).toBe('Canceled');
+    stub.verify();
+  });
+});

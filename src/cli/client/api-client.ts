@@ -7,6 +7,7 @@ import type {
   ApiTagList,
   ApiWhoami,
 } from '../../api/contract/registry.js';
+import type { ApiContext, ApiQuickBuildRequest, ApiRun, ApiRunStatus } from '../../api/contract/runs.js';
 import { ClientErrors } from './client-errors.js';
 
 export interface Credentials {
@@ -70,8 +71,43 @@ export class ApiClient {
     await this.send('DELETE', `/repositories/${enc(repo)}/manifests/${enc(digest)}`, signal);
   }
 
-  private async json<T>(method: string, path: string, signal: AbortSignal): Promise<T> {
-    const response = await this.send(method, path, signal);
+  /**
+   * POST /contexts: streams the tar as the request body (never buffered whole); `onProgress`
+   * gets the bytes handed to the connection so far.
+   */
+  uploadContext(tar: AsyncIterable<Uint8Array>, signal: AbortSignal, onProgress?: (bytes: number) => void): Promise<ApiContext> {
+    return this.json('POST', '/contexts', signal, { body: toWebStream(tar, onProgress), contentType: 'application/x-tar', deadline: 'none' });
+  }
+
+  createRun(request: ApiQuickBuildRequest, signal: AbortSignal): Promise<ApiRun> {
+    return this.json('POST', '/runs', signal, { body: JSON.stringify(request), contentType: 'application/json' });
+  }
+
+  listRuns(filter: RunFilter, signal: AbortSignal): Promise<ApiRunList> {
+    const query = new URLSearchParams();
+    if (filter.top !== undefined) query.set('top', String(filter.top));
+    if (filter.status !== undefined) query.set('status', filter.status);
+    if (filter.image !== undefined) query.set('image', filter.image);
+    const text = query.toString();
+    return this.json('GET', `/runs${text ? `?${text}` : ''}`, signal);
+  }
+
+  getRun(runId: string, signal: AbortSignal): Promise<ApiRun> {
+    return this.json('GET', `/runs/${enc(runId)}`, signal);
+  }
+
+  cancelRun(runId: string, signal: AbortSignal): Promise<ApiRun> {
+    return this.json('POST', `/runs/${enc(runId)}/cancel`, signal);
+  }
+
+  /** GET /runs/:id/logs from `offset`; the client timeout covers only the wait for headers. */
+  openLogs(runId: string, options: { readonly offset: number; readonly isFollow: boolean }, signal: AbortSignal): Promise<Response> {
+    const query = `offset=${options.offset}${options.isFollow ? '&follow=true' : ''}`;
+    return this.send('GET', `/runs/${enc(runId)}/logs?${query}`, signal, { deadline: 'headers' });
+  }
+
+  protected async json<T>(method: string, path: string, signal: AbortSignal, options: SendOptions = {}): Promise<T> {
+    const response = await this.send(method, path, signal, options);
     try {
       return (await response.json()) as T;
     } catch (err) {
@@ -90,18 +126,75 @@ export class ApiClient {
     return headers;
   }
 
-  private async send(method: string, path: string, signal: AbortSignal): Promise<Response> {
-    const url = this.url(path);
-    const deadline = AbortSignal.timeout(this.timeoutMs);
+  /**
+   * One request. `deadline` picks what the client timeout covers: the whole exchange (JSON calls),
+   * only the wait for the response headers (streamed log bodies), or nothing (context uploads,
+   * whose answer comes only after the last byte is sent; Ctrl-C still cancels them).
+   */
+  protected async send(method: string, path: string, signal: AbortSignal, options: SendOptions = {}): Promise<Response> {
+    const deadline = this.deadline(options.deadline ?? 'whole');
+    const headers = { ...this.headers(), ...(options.contentType ? { 'content-type': options.contentType } : {}) };
+    const body = options.body === undefined ? {} : { body: options.body, duplex: 'half' };
+    const init = { method, headers, signal: AbortSignal.any([signal, deadline.signal]), redirect: 'error', ...body };
     let response: Response;
     try {
-      response = await this.fetchFn(url, { method, headers: this.headers(), signal: AbortSignal.any([signal, deadline]), redirect: 'error' });
+      response = await this.fetchFn(this.url(path), init as RequestInit);
     } catch (err) {
-      throw transportError(err, { url: this.options.baseUrl, signal, deadline, timeoutMs: this.timeoutMs });
+      throw transportError(err, { url: this.options.baseUrl, signal, deadline: deadline.signal, timeoutMs: this.timeoutMs });
+    } finally {
+      deadline.headersArrived();
     }
     if (!response.ok) throw await errorFromResponse(response, this.options.baseUrl);
     return response;
   }
+
+  private deadline(mode: 'whole' | 'headers' | 'none'): { signal: AbortSignal; headersArrived: () => void } {
+    if (mode === 'whole') return { signal: AbortSignal.timeout(this.timeoutMs), headersArrived: () => undefined };
+    const controller = new AbortController();
+    if (mode === 'none') return { signal: controller.signal, headersArrived: () => undefined };
+    const timer = setTimeout(() => controller.abort(), this.timeoutMs);
+    timer.unref();
+    return { signal: controller.signal, headersArrived: () => clearTimeout(timer) };
+  }
+}
+
+export interface SendOptions {
+  readonly body?: string | ReadableStream<Uint8Array>;
+  readonly contentType?: string;
+  /** @defaultValue 'whole' */
+  readonly deadline?: 'whole' | 'headers' | 'none';
+}
+
+export interface RunFilter {
+  readonly top?: number;
+  readonly status?: ApiRunStatus;
+  /** `repo:tag`: only runs that produced this image. */
+  readonly image?: string;
+}
+
+export interface ApiRunList {
+  readonly runs: readonly ApiRun[];
+}
+
+/** A pull-based web stream over an async iterable, so fetch reads the tar only as fast as it sends it. */
+function toWebStream(source: AsyncIterable<Uint8Array>, onProgress?: (bytes: number) => void): ReadableStream<Uint8Array> {
+  const iterator = source[Symbol.asyncIterator]();
+  let sent = 0;
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const next = await iterator.next();
+      if (next.done) {
+        controller.close();
+        return;
+      }
+      sent += next.value.byteLength;
+      controller.enqueue(next.value);
+      onProgress?.(sent);
+    },
+    async cancel(reason) {
+      await iterator.return?.(reason);
+    },
+  });
 }
 
 interface TransportContext {

@@ -7,6 +7,8 @@ export interface CapturedIo {
   stderr(): string;
   /** The questions prompts asked, in order. */
   readonly prompts: string[];
+  /** Status lines drawn with `progress` (only with `stderrIsTty`). */
+  progressLines(): string[];
 }
 
 export interface CaptureOptions {
@@ -16,12 +18,17 @@ export interface CaptureOptions {
   /** Answers for prompts, in order; a prompt with none left fails the test. */
   readonly answers?: readonly string[];
   readonly stdinText?: string;
+  /** When true the Io has `progress`, as on a terminal; its lines are captured by `progressLines()`. */
+  readonly stderrIsTty?: boolean;
+  /** Cancels the command, as Ctrl-C does. */
+  readonly signal?: AbortSignal;
 }
 
 export function captureIo(options: CaptureOptions = {}): CapturedIo {
   const out: string[] = [];
   const err: string[] = [];
   const prompts: string[] = [];
+  const progress: string[] = [];
   const answers = [...(options.answers ?? [])];
   const stdin: Stdin = {
     isTty: options.stdinIsTty ?? false,
@@ -40,7 +47,9 @@ export function captureIo(options: CaptureOptions = {}): CapturedIo {
     env: options.env ?? {},
     cwd: '/',
     stdin,
-    signal: new AbortController().signal,
+    signal: options.signal ?? new AbortController().signal,
+    writeOut: (chunk) => void out.push(Buffer.from(chunk).toString('utf8')),
+    ...(options.stderrIsTty ? { progress: (line: string) => void progress.push(line) } : {}),
   };
-  return { io, stdout: () => out.join(''), stderr: () => err.join(''), prompts };
+  return { io, stdout: () => out.join(''), stderr: () => err.join(''), prompts, progressLines: () => [...progress] };
 }

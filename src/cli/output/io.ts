@@ -21,6 +21,20 @@ export interface Io {
   readonly stdin?: Stdin;
   /** Cancels the command's I/O; without it, client commands abort on SIGINT while they run. */
   readonly signal?: AbortSignal;
+  /** Writes bytes to stdout as they are, with no newline added (streamed run logs). */
+  readonly writeOut?: (chunk: Uint8Array) => void;
+  /** Redraws a one-line status on stderr; present only when stderr is a terminal (upload progress). */
+  readonly progress?: (line: string) => void;
+}
+
+/** Raw stdout for streamed bytes: `writeOut` when the Io has it, else `out` fed by a streaming UTF-8 decoder. */
+export function rawOut(io: Io): (chunk: Uint8Array) => void {
+  if (io.writeOut) return io.writeOut;
+  const decoder = new TextDecoder();
+  return (chunk) => {
+    const text = decoder.decode(chunk, { stream: true });
+    if (text !== '') io.out(text);
+  };
 }
 
 /** Stdin of a command that has none: not a TTY, empty, and prompting fails. */
@@ -43,6 +57,8 @@ export function processIo(): Io {
     isTty: Boolean(process.stdout.isTTY),
     env: process.env,
     cwd: process.cwd(),
+    writeOut: (chunk) => void process.stdout.write(chunk),
+    ...(process.stderr.isTTY ? { progress: (line: string) => void process.stderr.write(`\r\u001b[K${line}`) } : {}),
     stdin: {
       isTty: Boolean(process.stdin.isTTY),
       prompt: (question, options) => readTerminalLine({ input: process.stdin, output: process.stderr, question, isSecret: options?.secret ?? false }),
