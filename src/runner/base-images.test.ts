@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest';
+import { parseBaseImages } from './base-images.js';
+
+describe('parseBaseImages', () => {
+  it('substitutes build args, skips stage references and marks the last stage runtime', () => {
+    const dockerfile = ['ARG BASE=127.0.0.1:5000/library/busybox', 'ARG TAG', 'FROM --platform=linux/amd64 $BASE:${TAG:-1} AS build', 'RUN make', 'FROM build AS again', `FROM 127.0.0.1:5000/runtime@sha256:${'b'.repeat(64)}`, 'COPY --from=build /out /'].join('\n');
+    expect(parseBaseImages(dockerfile, { TAG: '2' })).toEqual([
+      { registry: '127.0.0.1:5000', repository: 'library/busybox', tag: '2', digest: null, isRuntime: false },
+      { registry: '127.0.0.1:5000', repository: 'runtime', tag: null, digest: `sha256:${'b'.repeat(64)}`, isRuntime: true },
+    ]);
+  });
+
+  it('uses the target stage as runtime and ignores scratch', () => {
+    const out = parseBaseImages('FROM scratch AS a\nFROM alpine AS b\nFROM busybox\n', {}, 'b');
+    expect(out.map((b) => [b.repository, b.isRuntime])).toEqual([
+      ['alpine', true],
+      ['busybox', false],
+    ]);
+  });
+});

@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { renderTemplate, resolveImageName, runDate } from './image-names.js';
+
+const ctx = { runId: 'ca7', date: new Date('2026-03-01T12:00:05.123Z'), registry: '127.0.0.1:5000' };
+
+describe('image names', () => {
+  it('formats {{.Run.Date}} as ACR does', () => {
+    expect(runDate(ctx.date)).toBe('20260301-120005z');
+  });
+
+  it('renders every template form', () => {
+    expect(renderTemplate('{{.Run.Registry}}/app:{{.Run.ID}}-{{.Run.Date}}', ctx)).toBe('127.0.0.1:5000/app:ca7-20260301-120005z');
+    expect(renderTemplate('$Registry/a:$ID', ctx)).toBe('127.0.0.1:5000/a:ca7');
+    expect(renderTemplate('$RegistryName/a', ctx)).toBe('127.0.0.1:5000/a');
+  });
+
+  it('puts names without a registry host into Slipway and defaults the tag to latest', () => {
+    expect(resolveImageName('team/app', ctx)).toEqual({ registry: '127.0.0.1:5000', repository: 'team/app', tag: 'latest', reference: '127.0.0.1:5000/team/app:latest' });
+    expect(resolveImageName('localhost:6000/app:v1', ctx)?.registry).toBe('localhost:6000');
+  });
+
+  it('rejects invalid names and digests', () => {
+    expect(resolveImageName('Upper/Case', ctx)).toBeUndefined();
+    expect(resolveImageName(`app@sha256:${'a'.repeat(64)}`, ctx)).toBeUndefined();
+  });
+});
