@@ -23,7 +23,7 @@ const FROM_OCI: Record<string, typeof Errors.NOT_FOUND> = {
   DIGEST_INVALID: Errors.REQUEST_INVALID,
 };
 
-function sendError(err: unknown, request: FastifyRequest, reply: FastifyReply): void {
+export function sendError(err: unknown, request: FastifyRequest, reply: FastifyReply): void {
   let error: AppError;
   if (isAppError(err)) error = FROM_OCI[err.code] ? new AppError(FROM_OCI[err.code]!, { message: err.message, detail: err.detail }) : err;
   else if ((err as { statusCode?: number }).statusCode !== undefined && (err as { statusCode: number }).statusCode < 500) {
@@ -36,7 +36,7 @@ function sendError(err: unknown, request: FastifyRequest, reply: FastifyReply): 
   reply.code(error.httpStatus).send({ error: { code: error.code, message: error.message, detail: error.detail ?? null, requestId: request.id } });
 }
 
-async function authorize(request: FastifyRequest, auth: AuthService, needed: AccessEntry): Promise<OpContext> {
+export async function authorize(request: FastifyRequest, auth: AuthService, needed: AccessEntry): Promise<OpContext> {
   const principal = await auth.principal(request.headers.authorization);
   if (principal === 'invalid' || principal.kind === 'anonymous') throw new AppError(Errors.AUTH_REQUIRED);
   if (!auth.permits(principal, needed)) throw new AppError(Errors.AUTH_DENIED, { detail: { needed } });

@@ -1,7 +1,11 @@
 import type { ObjectStore } from '../registry/storage/object-store.js';
 import type { MetadataStore } from '../metadata/metadata-store.js';
+import type { RunQueue, RunStore } from '../queue/run-queue.js';
+import type { ContainerEngine } from '../engine/container-engine.js';
 import { FsObjectStore } from '../registry/storage/fs/fs-object-store.js';
-import { createSqliteMetadataStore } from '../metadata/sqlite/sqlite-adapter.js';
+import { createSqliteBackends, createSqliteMetadataStore } from '../metadata/sqlite/sqlite-adapter.js';
+import { DockerEngine } from '../engine/docker/docker-engine.js';
+import { InstrumentedContainerEngine, type InstrumentedEngineOptions } from '../engine/instrumented-container-engine.js';
 
 /** Static tables from a config `driver` to its adapter: no self-registration, no guessing. */
 const OBJECT_STORES = {
@@ -12,10 +16,34 @@ const METADATA_STORES = {
   sqlite: (path: string): MetadataStore => createSqliteMetadataStore({ path }),
 } as const;
 
+/** The metadata store and the run queue, which share one connection. */
+export interface DatabaseBackends {
+  readonly meta: MetadataStore;
+  readonly runQueue: RunQueue & RunStore;
+  init(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const DATABASE_BACKENDS = {
+  sqlite: (path: string): DatabaseBackends => {
+    const b = createSqliteBackends({ path });
+    return { meta: b.metadata, runQueue: b.runQueue, init: () => b.init(), close: () => b.close() };
+  },
+} as const;
+
 export function createObjectStore(driver: keyof typeof OBJECT_STORES, path: string): ObjectStore {
   return OBJECT_STORES[driver](path);
 }
 
 export function createMetadataStore(driver: keyof typeof METADATA_STORES, path: string): MetadataStore {
   return METADATA_STORES[driver](path);
+}
+
+export function createDatabaseBackends(driver: keyof typeof DATABASE_BACKENDS, path: string): DatabaseBackends {
+  return DATABASE_BACKENDS[driver](path);
+}
+
+/** The Docker Engine adapter on `socket`, inside the one instrumented wrapper. */
+export function createContainerEngine(socket: string, options: InstrumentedEngineOptions = {}): ContainerEngine {
+  return new InstrumentedContainerEngine(new DockerEngine({ socket }), options);
 }

@@ -12,6 +12,8 @@ import { v2Plugin } from '../registry/http/v2-plugin.js';
 import { apiPlugin } from '../api/api-plugin.js';
 import { openRegistry } from './open-registry.js';
 import { healthPlugin } from './health-plugin.js';
+import { runsPlugin } from '../api/runs-plugin.js';
+import { attachEmbeddedAgent } from './build-agent.js';
 
 export interface BuiltServer {
   readonly app: FastifyInstance;
@@ -96,6 +98,8 @@ export async function buildServer(config: Readonly<Config>, options: BuildServer
   await app.register(tokenPlugin, { auth });
   await app.register(healthPlugin, { registry });
   await app.register(apiPlugin, { registry, auth, prefix: '/api/v1' });
+  const { registryHost } = attachEmbeddedAgent(app, { config, logger: options.logger, auth, queue: opened.runQueue, objects: opened.objects });
+  await app.register(runsPlugin, { auth, objects: opened.objects, queue: opened.runQueue, registryHost, prefix: '/api/v1' });
 
   return {
     app,

@@ -1,11 +1,16 @@
 import { mkdir } from 'node:fs/promises';
 import type { Config } from '../config/schema.js';
 import { metadataPath, storagePath } from '../config/load.js';
+import type { RunQueue, RunStore } from '../queue/run-queue.js';
+import type { ObjectStore } from '../registry/storage/object-store.js';
 import { createRegistry, type Registry } from '../registry/registry.js';
-import { createMetadataStore, createObjectStore } from './backends.js';
+import { createDatabaseBackends, createObjectStore } from './backends.js';
 
 export interface OpenedRegistry {
   readonly registry: Registry;
+  readonly objects: ObjectStore;
+  /** The run queue, over the metadata store's connection. */
+  readonly runQueue: RunQueue & RunStore;
   close(): Promise<void>;
 }
 
@@ -13,13 +18,15 @@ export interface OpenedRegistry {
 export async function openRegistry(config: Readonly<Config>): Promise<OpenedRegistry> {
   await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
   const objects = createObjectStore(config.storage.driver, storagePath(config));
-  const meta = createMetadataStore(config.metadata.driver, metadataPath(config));
+  const database = createDatabaseBackends(config.metadata.driver, metadataPath(config));
   await objects.init();
-  await meta.init();
+  await database.init();
   return {
-    registry: createRegistry(meta, objects),
+    registry: createRegistry(database.meta, objects),
+    objects,
+    runQueue: database.runQueue,
     async close() {
-      await meta.close();
+      await database.close();
       await objects.close();
     },
   };

@@ -1,0 +1,193 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { PassThrough, Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { AppError, Errors, isAppError, isStoreError } from '../core/errors/index.js';
+import type { AuthService } from '../auth/auth-service.js';
+import { Action } from '../auth/scope.js';
+import type { RunQueue, RunRecord, RunStore } from '../queue/run-queue.js';
+import type { ObjectStore } from '../registry/storage/object-store.js';
+import { StorageLayout } from '../registry/storage/layout.js';
+import { validateContextTar } from '../sources/index.js';
+import { isRunStatus, isTerminalStatus } from '../tasks/run-state.js';
+import { toRunView } from '../tasks/run-view.js';
+import { requestAbortSignal } from '../app/http-support.js';
+import { authorize, sendError } from './api-plugin.js';
+import type { ApiContext, ApiRun } from './contract/runs.js';
+import { parseQuickBuild } from './quick-build-request.js';
+
+export interface RunsPluginOptions {
+  readonly auth: AuthService;
+  readonly objects: ObjectStore;
+  readonly queue: RunQueue & RunStore;
+  /** Slipway's own registry (`host:port`) for image names without a host; undefined before listening. */
+  readonly registryHost: () => string | undefined;
+  /** How often a following log reader looks for new bytes when no event woke it. @defaultValue 250 */
+  readonly logPollMs?: number;
+}
+
+/** Any user who may push (any authenticated user) may upload contexts and start runs. */
+const RUN_SCOPE = { type: 'repository', name: 'slipway-runs', actions: [Action.push] };
+const READ_SCOPE = { type: 'repository', name: 'slipway-runs', actions: [Action.pull] };
+
+function view(run: RunRecord): ApiRun {
+  return toRunView(run) as ApiRun;
+}
+
+async function getRun(queue: RunStore, runId: string): Promise<RunRecord> {
+  const run = await queue.get(runId);
+  if (run === undefined) throw new AppError(Errors.RUN_NOT_FOUND, { detail: { runId: runId.slice(0, 100) } });
+  return run;
+}
+
+/** Streams the body through validateContextTar into `contexts/<uuid>.tar`, hashing the uploaded bytes. */
+async function storeContext(objects: ObjectStore, request: FastifyRequest): Promise<ApiContext> {
+  const contextId = randomUUID();
+  const key = StorageLayout.context(contextId);
+  const signal = requestAbortSignal(request);
+  const hash = createHash('sha256');
+  let uploaded = 0;
+  const tap = new Transform({
+    transform(chunk: Buffer, _enc, callback) {
+      hash.update(chunk);
+      uploaded += chunk.length;
+      callback(null, chunk);
+    },
+  });
+  const source = new PassThrough();
+  const writer = await objects.openWriter(key, { signal });
+  try {
+    const feeding = pipeline(request.raw, tap, source, { signal });
+    await writer.append(validateContextTar(source, { signal }), { signal });
+    await feeding;
+    await writer.commit({ signal });
+  } catch (err) {
+    await writer.close();
+    await objects.delete(key).catch(() => undefined);
+    throw isAppError(err) ? err : new AppError(Errors.SOURCE_INVALID, { message: (err as Error).message });
+  }
+  await writer.close();
+  return { contextId, sizeBytes: uploaded, digest: `sha256:${hash.digest('hex')}` };
+}
+
+function listQuery(request: FastifyRequest): { top: number; status?: RunRecord['status']; image?: string } {
+  const q = request.query as { top?: string; status?: string; image?: string };
+  const top = q.top === undefined ? 15 : Number(q.top);
+  if (!Number.isInteger(top) || top < 1 || top > 1000) throw new AppError(Errors.REQUEST_INVALID, { message: 'top must be an integer from 1 to 1000' });
+  if (q.status !== undefined && !isRunStatus(q.status)) throw new AppError(Errors.REQUEST_INVALID, { message: 'unknown status', detail: { status: q.status.slice(0, 50) } });
+  return { top, ...(q.status === undefined ? {} : { status: q.status }), ...(q.image ? { image: q.image } : {}) };
+}
+
+/** An object's size, or undefined when it does not exist. */
+async function sizeOf(objects: ObjectStore, key: string): Promise<number | undefined> {
+  try {
+    return (await objects.stat(key)).sizeBytes;
+  } catch (err) {
+    if (isStoreError(err, 'NOT_FOUND')) return undefined;
+    throw err;
+  }
+}
+
+interface FollowOptions {
+  readonly objects: ObjectStore;
+  readonly queue: RunQueue & RunStore;
+  readonly runId: string;
+  readonly offset: number;
+  readonly follow: boolean;
+  readonly signal: AbortSignal;
+  readonly pollMs: number;
+}
+
+/** Waits `ms`, or less when the queue reports the run finished or the client left. */
+function nap(o: FollowOptions, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const off = o.queue.on('finished', ({ run }) => {
+      if (run.runId === o.runId) done();
+    });
+    const timer = setTimeout(done, ms);
+    const onAbort = (): void => done();
+    o.signal.addEventListener('abort', onAbort, { once: true });
+    function done(): void {
+      clearTimeout(timer);
+      off();
+      o.signal.removeEventListener('abort', onAbort);
+      resolve();
+    }
+  });
+}
+
+/**
+ * The log bytes from `offset`: without follow, up to the current end; with follow, until the
+ * run is terminal and every byte was sent. The run's status is read BEFORE the size, and the
+ * agent closes the log before it reports, so a terminal status means the size is final.
+ */
+async function* logBytes(o: FollowOptions): AsyncGenerator<Buffer> {
+  let offset = o.offset;
+  for (;;) {
+    const run = await o.queue.get(o.runId);
+    const isDone = !o.follow || run === undefined || isTerminalStatus(run.status);
+    const size = (await sizeOf(o.objects, StorageLayout.runLog(o.runId))) ?? 0;
+    if (size > offset) {
+      const stream = await o.objects.read(StorageLayout.runLog(o.runId), { offset, length: size - offset, signal: o.signal });
+      for await (const chunk of stream as AsyncIterable<Buffer>) {
+        offset += chunk.length;
+        yield chunk;
+      }
+    }
+    if (isDone || o.signal.aborted) return;
+    await nap(o, o.pollMs);
+    if (o.signal.aborted) return;
+  }
+}
+
+/** Contexts, quick-build runs and run logs (src/api/contract/runs.ts); errors in the API envelope. */
+export async function runsPlugin(app: FastifyInstance, options: RunsPluginOptions): Promise<void> {
+  const { auth, objects, queue } = options;
+  app.setErrorHandler((err, request, reply) => sendError(err, request, reply));
+  // The context upload is a raw stream: no body parsing, whatever the content type.
+  app.addContentTypeParser('*', (_request, _payload, done) => done(null));
+
+  app.post('/contexts', async (request, reply) => {
+    await authorize(request, auth, RUN_SCOPE);
+    return reply.code(201).send(await storeContext(objects, request));
+  });
+
+  app.post('/runs', async (request, reply) => {
+    await authorize(request, auth, RUN_SCOPE);
+    const registry = options.registryHost() ?? request.headers.host ?? 'localhost';
+    const parsed = await parseQuickBuild(request.body, { registry, contextExists: async (id) => (await sizeOf(objects, StorageLayout.context(id))) !== undefined });
+    const { run } = await queue.enqueue({ runType: 'QuickBuild', trigger: 'Manual', platform: parsed.spec.platform, request: parsed.request, secretRequest: parsed.secretRequest });
+    return reply.code(201).send(view(run));
+  });
+
+  app.get('/runs', async (request) => {
+    await authorize(request, auth, READ_SCOPE);
+    return { runs: (await queue.list(listQuery(request))).map(view) };
+  });
+
+  app.get('/runs/:runId', async (request) => {
+    await authorize(request, auth, READ_SCOPE);
+    return view(await getRun(queue, (request.params as { runId: string }).runId));
+  });
+
+  app.post('/runs/:runId/cancel', async (request, reply) => {
+    await authorize(request, auth, RUN_SCOPE);
+    const runId = (request.params as { runId: string }).runId;
+    await getRun(queue, runId);
+    return reply.code(202).send(view(await queue.requestCancel(runId)));
+  });
+
+  app.get('/runs/:runId/logs', async (request, reply) => {
+    await authorize(request, auth, READ_SCOPE);
+    const runId = (request.params as { runId: string }).runId;
+    await getRun(queue, runId);
+    const q = request.query as { offset?: string; follow?: string };
+    const offset = q.offset === undefined ? 0 : Number(q.offset);
+    if (!Number.isInteger(offset) || offset < 0) throw new AppError(Errors.REQUEST_INVALID, { message: 'offset must be a non-negative integer' });
+    const controller = new AbortController();
+    reply.raw.once('close', () => controller.abort(new Error('client disconnected')));
+    const follow = q.follow === 'true' || q.follow === '1';
+    const body = Readable.from(logBytes({ objects, queue, runId, offset, follow, signal: controller.signal, pollMs: options.logPollMs ?? 250 }));
+    return reply.header('content-type', 'text/plain; charset=utf-8').header('x-log-offset', String(offset)).header('cache-control', 'no-store').send(body);
+  });
+}
