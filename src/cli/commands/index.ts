@@ -10,6 +10,8 @@ import { repositoryShowManifestsCommand } from './repository/show-manifests.js';
 import { repositoryDeleteCommand } from './repository/delete.js';
 import { repositoryUntagCommand } from './repository/untag.js';
 import { seedCommand } from './seed/seed.js';
+import { buildCommand } from './build/build.js';
+import { taskCancelRunCommand, taskListRunsCommand, taskLogsCommand, taskShowRunCommand } from './task/task-runs.js';
 
 /** Every command the CLI knows, in the order `slipway --help` lists them. */
 export const COMMANDS: readonly CommandSpec[] = [
@@ -22,4 +24,9 @@ export const COMMANDS: readonly CommandSpec[] = [
   repositoryDeleteCommand,
   repositoryUntagCommand,
   seedCommand,
+  buildCommand,
+  taskListRunsCommand,
+  taskShowRunCommand,
+  taskCancelRunCommand,
+  taskLogsCommand,
 ];
