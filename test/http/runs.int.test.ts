@@ -174,3 +174,21 @@ describe('runs API errors', () => {
     expect(anonymous.statusCode).toBe(401);
   });
 });
+
+describe('without a working engine', () => {
+  it('ends the run Error with ENGINE_UNAVAILABLE instead of hanging', async () => {
+    const down = await buildTestServer({ overrides: { 'engine.socket': join(tmpdir(), `slipway-no-engine-${randomUUID()}.sock`) } });
+    try {
+      const downPort = await listenLocal(down.app);
+      const res = await down.request({ method: 'POST', url: '/api/v1/runs', payload: { contextId: null, dockerfileContent: 'FROM scratch\n', images: ['app:v1'] } });
+      expect(res.statusCode, res.body).toBe(201);
+      const runId = res.json<ApiRun>().runId;
+      const log = await fetch(`http://127.0.0.1:${downPort}/api/v1/runs/${runId}/logs?follow=true`, { headers: { authorization: BASIC_AUTH }, signal: AbortSignal.timeout(20_000) });
+      await log.text();
+      const run = (await down.get(`/api/v1/runs/${runId}`)).json<ApiRun>();
+      expect(run).toMatchObject({ status: 'Error', errorCode: 'ENGINE_UNAVAILABLE' });
+    } finally {
+      await down.close();
+    }
+  });
+});
