@@ -114,7 +114,9 @@ export class RunAgent {
     const heartbeat = setInterval(() => void this.heartbeat(current, log), Math.max(1000, Math.floor(this.options.leaseTtlMs / 3)));
     log.info('agent: run started');
     try {
-      const report = await executeRun(this.options.runner, leased, { signal: controller.signal, cause: () => current.cause });
+      const report = await executeRun(this.options.runner, leased, { signal: controller.signal, cause: () => current.cause }).catch(
+        (err: unknown): RunReport => ({ kind: 'fail', failure: { isRetryable: false, errorCode: isAppError(err) ? err.code : Errors.UNKNOWN.code, runErrorMessage: 'the agent could not start the run' } }),
+      );
       await this.send(runId, report, log);
     } finally {
       clearTimeout(timeout);

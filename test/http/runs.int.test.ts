@@ -192,3 +192,18 @@ describe('without a working engine', () => {
     }
   });
 });
+
+describe('shutdown', () => {
+  it('aborts the running build after server.shutdownGraceSeconds instead of waiting for it', async () => {
+    const closing = await buildTestServer({ overrides: { 'engine.socket': socket, 'server.shutdownGraceSeconds': 0 } });
+    const closingPort = await listenLocal(closing.app);
+    const res = await closing.request({ method: 'POST', url: '/api/v1/runs', payload: { contextId: null, dockerfileContent: `FROM 127.0.0.1:${port}/library/busybox\nRUN echo shutdown-sleep && sleep 30\n`, images: ['app:v1'], noCache: true } });
+    expect(res.statusCode, res.body).toBe(201);
+    const runId = res.json<ApiRun>().runId;
+    await waitFor(async () => (await closing.get(`/api/v1/runs/${runId}/logs`)).body.includes('shutdown-sleep'), 20_000);
+    const started = Date.now();
+    await closing.close();
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(closingPort).toBeGreaterThan(0);
+  });
+});
