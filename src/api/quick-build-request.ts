@@ -42,7 +42,9 @@ function optionalString(body: Record<string, unknown>, key: string): string | un
 }
 
 function images(value: unknown, registry: string): string[] {
-  if (!Array.isArray(value) || value.length === 0 || value.some((v) => typeof v !== 'string')) throw invalid('images must be a non-empty array of image names');
+  // ACR builds without -t too: the image is built and not pushed.
+  if (value === undefined) return [];
+  if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) throw invalid('images must be an array of image names');
   const probe = { runId: 'ca1', date: new Date(), registry };
   for (const name of value as string[]) {
     if (resolveImageName(name, probe) === undefined) throw invalid('invalid image name', { image: name.slice(0, 300) });

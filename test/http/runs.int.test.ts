@@ -117,6 +117,14 @@ describe('quick builds on the engine', () => {
     expect(log).toContain('about-to-fail');
   });
 
+  it('builds without image names, as ACR does, and pushes nothing', async () => {
+    const ctx = await uploadContext({ Dockerfile: `FROM ${base}\nRUN echo no-names\n` });
+    const { run, log } = await finish((await startRun({ contextId: ctx.contextId, images: [] })).runId);
+    expect(run.status).toBe('Succeeded');
+    expect(run.outputImages).toEqual([]);
+    expect(log).toContain('no-names');
+  });
+
   it('cancels a running build promptly', async () => {
     const ctx = await uploadContext({ Dockerfile: `FROM ${base}\nRUN echo sleeping-now && sleep 30\n` });
     const queued = await startRun({ contextId: ctx.contextId, noCache: true });

@@ -35,7 +35,7 @@ export interface ApiQuickBuildRequest {
   readonly dockerfile?: string;
   /** The Dockerfile itself, for a build without context. */
   readonly dockerfileContent?: string;
-  /** `-t` values; templated server-side (`{{.Run.ID}}`, `{{.Run.Date}}`, `{{.Run.Registry}}`, `$Registry`, `$ID`). */
+  /** `-t` values (none: built, not pushed, as ACR does); templated server-side (`{{.Run.ID}}`, `{{.Run.Date}}`, `{{.Run.Registry}}`, `$Registry`, `$ID`). */
   readonly images: readonly string[];
   readonly buildArgs?: readonly ApiNameValue[];
   /** Never echoed back nor logged. */
