@@ -2,10 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { encodeRegistryAuth, registryHost, splitImageTag } from './registry-auth.js';
 
 describe('X-Registry-Auth encoding', () => {
-  it('is base64url JSON of username, password and serveraddress', () => {
+  it('is padded base64url JSON of username, password and serveraddress, as Go decodes it', () => {
     const value = encodeRegistryAuth({ username: 'admin', password: 'p?>>', serveraddress: '127.0.0.1:5000' });
-    expect(value).not.toMatch(/[+/=]/);
+    expect(value).not.toMatch(/[+/]/);
+    expect(value.length % 4).toBe(0);
     expect(JSON.parse(Buffer.from(value, 'base64url').toString())).toEqual({ username: 'admin', password: 'p?>>', serveraddress: '127.0.0.1:5000' });
+  });
+
+  it('keeps the = padding that base64.URLEncoding in Go requires', () => {
+    const value = encodeRegistryAuth({ username: 'run:ca1', password: 'x', serveraddress: '127.0.0.1:1' });
+    expect(value).toMatch(/=$/);
   });
 
   it('carries an identity token instead of a password', () => {

@@ -1,11 +1,14 @@
 import type { RegistryAuth } from '../container-engine.js';
 
 /**
- * The `X-Registry-Auth` header value: base64url (RFC 4648 section 5) of the JSON credentials,
+ * The `X-Registry-Auth` header value: padded base64url (RFC 4648 section 5) of the JSON credentials,
  * `{"username","password","serveraddress"}` or `{"identitytoken"}`.
  */
 export function encodeRegistryAuth(auth: RegistryAuth): string {
-  return Buffer.from(JSON.stringify(auth), 'utf8').toString('base64url');
+  // Docker decodes with Go's base64.URLEncoding, which requires the `=` padding that Node's
+  // 'base64url' leaves out: without it dockerd silently ignores the credentials and goes
+  // anonymous (seen only when the JSON length is not a multiple of 3).
+  return Buffer.from(JSON.stringify(auth), 'utf8').toString('base64').replace(/\+/g, '-').replace(/\//g, '_');
 }
 
 /** The registry part of an image reference (`127.0.0.1:5000/a/b:1` gives `127.0.0.1:5000`). */
