@@ -92,15 +92,32 @@ export class AuthService {
     const scheme = authorization.slice(0, space).toLowerCase();
     const value = authorization.slice(space + 1).trim();
     if (scheme === 'basic') {
+      const asToken = this.tokenAsPassword(value);
+      if (asToken) return asToken;
       const user = await this.checkPasswordFromHeader(authorization);
       return user ? { kind: 'user', name: user.name, isAdmin: user.isAdmin } : 'invalid';
     }
-    if (scheme === 'bearer') {
-      const claims = this.tokens.verify(value);
-      if (!claims || claims.typ === 'refresh' || claims.aud !== this.options.service) return 'invalid';
-      return { kind: 'token', name: claims.sub, access: claims.access };
-    }
+    if (scheme === 'bearer') return this.accessToken(value) ?? 'invalid';
     return 'invalid';
+  }
+
+  private accessToken(token: string): Extract<Principal, { kind: 'token' }> | undefined {
+    const claims = this.tokens.verify(token);
+    if (!claims || claims.typ === 'refresh' || claims.aud !== this.options.service) return undefined;
+    return { kind: 'token', name: claims.sub, access: claims.access };
+  }
+
+  /**
+   * Basic credentials whose password is an access token issued to that very name: how a build
+   * agent hands the engine a run's short-lived token. The engine then follows the ordinary token
+   * flow and can never get more than the token grants.
+   */
+  private tokenAsPassword(basic: string): Extract<Principal, { kind: 'token' }> | undefined {
+    const decoded = Buffer.from(basic, 'base64').toString('utf8');
+    const colon = decoded.indexOf(':', decoded.startsWith('run:') ? 4 : 0);
+    if (colon < 0) return undefined;
+    const principal = this.accessToken(decoded.slice(colon + 1));
+    return principal && principal.name === decoded.slice(0, colon) && principal.name !== '' ? principal : undefined;
   }
 
   /** What the policy lets a user (or anonymous caller) do, out of what was asked. */

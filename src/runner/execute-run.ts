@@ -78,7 +78,10 @@ async function push(x: Execution, targets: readonly TargetImage[]): Promise<Imag
   const out: ImageDescriptor[] = [];
   for (const target of targets) {
     x.log.line(`pushing ${target.reference}`);
-    const auth = { registrytoken: token, serveraddress: target.registry };
+    // As Basic credentials, not `registrytoken`: dockerd then runs the ordinary token flow with
+    // them (a bare registrytoken made it fetch an anonymous token when a cross-repository mount
+    // asked for a wider scope, and the push was denied).
+    const auth = { username: `run:${x.runId}`, password: token, serveraddress: target.registry };
     const pushed = await x.options.engine.images.push({ image: target.reference, auth, signal: x.control.signal });
     x.log.line(`pushed ${target.reference}${pushed.digest === undefined ? '' : `@${pushed.digest}`}`);
     out.push({ registry: target.registry, repository: target.repository, tag: target.tag, digest: pushed.digest ?? null });

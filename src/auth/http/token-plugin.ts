@@ -35,7 +35,9 @@ function tokenBody(auth: AuthService, principal: Principal, wanted: AccessEntry[
 async function getToken(request: FastifyRequest, reply: FastifyReply, auth: AuthService): Promise<void> {
   const query = new URLSearchParams(request.raw.url!.split('?', 2)[1] ?? '');
   const principal = await auth.principal(request.headers.authorization);
-  if (principal === 'invalid' || principal.kind === 'token') return unauthorized(reply, 'incorrect username or password');
+  // A token principal here came as Basic credentials (see AuthService.tokenAsPassword); it is
+  // granted at most what its token holds.
+  if (principal === 'invalid') return unauthorized(reply, 'incorrect username or password');
   const wanted = scopes(query.getAll('scope'));
   let refresh: string | undefined;
   if (principal.kind === 'user' && query.get('offline_token') === 'true') {
