@@ -239,6 +239,15 @@ describe('blob uploads', () => {
       expect(res.statusCode).toBe(202);
     });
 
+    it('starts a plain upload (202) instead of mounting when the token may not pull from', async () => {
+      const source = uniqueRepo();
+      await pushBlob(server, source, layerA);
+      const issued = server.built.auth.issueAccessToken({ kind: 'user', name: 'admin', isAdmin: true }, [{ type: 'repository', name: repo, actions: ['pull', 'push'] }]);
+      const res = await server.request({ method: 'POST', url: `/v2/${repo}/blobs/uploads/?mount=${layerA.digest}&from=${source}`, auth: `Bearer ${issued.token}` });
+      expect(res.statusCode).toBe(202);
+      expectError(await server.get(`/v2/${repo}/blobs/${layerA.digest}`), 404, 'BLOB_UNKNOWN');
+    });
+
     it('rejects a mount of a malformed digest with DIGEST_INVALID', async () => {
       expectError(await server.request({ method: 'POST', url: `/v2/${repo}/blobs/uploads/?mount=sha256:abc&from=${uniqueRepo()}` }), 400, 'DIGEST_INVALID');
     });

@@ -16,6 +16,8 @@ export interface V2Call {
   readonly name: RepoName;
   readonly ref: string;
   readonly limits: { readonly manifestMaxBytes: number; readonly defaultPageSize: number };
+  /** Whether the caller may pull `repo` (decides if a mount's `from` can be used). */
+  readonly mayPull: (repo: string) => boolean;
 }
 
 function uploadHeaders(reply: FastifyReply, session: { name: string; id: string; size: number }): void {
@@ -45,7 +47,10 @@ export async function startUpload(call: V2Call): Promise<void> {
   if (mount !== null) {
     const from = query.get('from');
     const digest = digestParam(mount);
-    if (await registry.blobs.mount(ctx, name, digest, from === null ? undefined : repoName(from))) return created(reply, name, digest);
+    const source = from === null ? undefined : repoName(from);
+    // Without pull on `from` the caller learns nothing about it: a plain upload starts instead.
+    const isAllowed = source === undefined || source === name || call.mayPull(source);
+    if (isAllowed && (await registry.blobs.mount(ctx, name, digest, source))) return created(reply, name, digest);
   }
   const digest = query.get('digest');
   if (digest !== null) {

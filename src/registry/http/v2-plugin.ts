@@ -30,15 +30,14 @@ const HANDLERS: Partial<Record<RouteKind, Partial<Record<string, Handler>>>> = {
 };
 
 /** The access a request needs (Docker token scopes). */
-function requiredAccess(route: RouteMatch, method: string, query: URLSearchParams): AccessEntry[] {
+function requiredAccess(route: RouteMatch, method: string): AccessEntry[] {
   if (route.kind === RouteKind.catalog) return [{ type: 'registry', name: 'catalog', actions: ['*'] }];
   if (route.name === undefined) return [];
   const write = route.kind === RouteKind.uploads || route.kind === RouteKind.upload || method === 'PUT';
   const action = method === 'DELETE' && route.kind !== RouteKind.upload ? Action.delete : write ? Action.push : Action.pull;
-  const needed: AccessEntry[] = [{ type: 'repository', name: route.name, actions: write ? [Action.pull, Action.push] : [action] }];
-  const from = query.get('from');
-  if (route.kind === RouteKind.uploads && from !== null && from !== route.name) needed.push({ type: 'repository', name: from, actions: [Action.pull] });
-  return needed;
+  // A mount's `from` is not required: without pull on it the mount is skipped and a plain upload
+  // starts (spec v1.1 "Mounting a blob from another repository"; docker's pushes rely on it).
+  return [{ type: 'repository', name: route.name, actions: write ? [Action.pull, Action.push] : [action] }];
 }
 
 /** What a request must be allowed to do, and where a client gets a token that allows it. */
@@ -115,7 +114,7 @@ async function dispatch(request: FastifyRequest, reply: FastifyReply, options: V
   const route = resolveRoute(path, request.method, reply);
   const name = route.name === undefined ? undefined : repoName(route.name);
   const realmBase = baseUrl(request, options.publicUrl);
-  const principal = await authorize(request, reply, { auth: options.auth, needed: requiredAccess(route, request.method, query), realmBase });
+  const principal = await authorize(request, reply, { auth: options.auth, needed: requiredAccess(route, request.method), realmBase });
   const call = {
     request,
     reply,
@@ -123,6 +122,7 @@ async function dispatch(request: FastifyRequest, reply: FastifyReply, options: V
     registry: options.registry,
     query,
     limits: { manifestMaxBytes: options.manifestMaxBytes, defaultPageSize: options.defaultPageSize },
+    mayPull: (repo: string): boolean => options.auth.permits(principal, { type: 'repository', name: repo, actions: [Action.pull] }),
   };
   if (route.kind === RouteKind.base) return void reply.code(200).send({});
   if (route.kind === RouteKind.catalog) return h.catalog(call);
