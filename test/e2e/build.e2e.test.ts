@@ -1,0 +1,92 @@
+import { spawn } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT, engineSocket, sh, startSlipway, tempDir, type SlipwayProcess } from '../helpers/e2e.js';
+
+/**
+ * The article's quick task end to end, through the real CLI, server, agent and engine:
+ * `slipway build -t e2e/hello:{{.Run.ID}} <folder>` uploads the folder (honouring .dockerignore),
+ * builds it with BuildKit, pushes into Slipway and streams the log; the CLI's exit code is the
+ * run's outcome.
+ */
+
+const PASSWORD = 'e2e-build-password';
+
+interface Run {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+describe('slipway build (quick task) end to end', () => {
+  let slipway: SlipwayProcess;
+  let dir: { path: string; remove(): Promise<void> };
+  let base: string;
+  let cliEnv: NodeJS.ProcessEnv;
+  const docker = (...args: string[]): Promise<string> => sh('docker', args, { DOCKER_HOST: `unix://${engineSocket()}`, DOCKER_CONFIG: join(dir.path, 'docker-config') });
+
+  function cli(args: string[]): Promise<Run> {
+    return new Promise((resolve) => {
+      const child = spawn(join(REPO_ROOT, 'bin', 'slipway'), args, { env: cliEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      child.once('exit', (code) => resolve({ code, stdout, stderr }));
+    });
+  }
+
+  beforeAll(async () => {
+    dir = await tempDir('build');
+    const dataDir = join(dir.path, 'data');
+    await sh(join(REPO_ROOT, 'bin', 'slipway'), ['seed', 'busybox', '--data-dir', dataDir]);
+    slipway = await startSlipway({ dataDir, password: PASSWORD, env: { SLIPWAY_ENGINE_SOCKET: engineSocket() } });
+    base = `${slipway.hostPort}/library/busybox:latest`;
+    cliEnv = { ...process.env, SLIPWAY_REGISTRY: slipway.url, SLIPWAY_USERNAME: 'admin', SLIPWAY_PASSWORD: PASSWORD, SLIPWAY_CONFIG_HOME: join(dir.path, 'cli-config') };
+    await mkdir(join(dir.path, 'docker-config'));
+  }, 120_000);
+
+  afterAll(async () => {
+    await slipway?.kill();
+    await dir?.remove();
+  });
+
+  it('builds a folder, leaves out what .dockerignore says, pushes, streams the log and exits 0', async () => {
+    const context = join(dir.path, 'app');
+    await mkdir(context);
+    await writeFile(join(context, 'Dockerfile'), 'ARG BASE\nFROM $BASE\nCOPY . /ctx\nRUN echo "built from context: $(ls /ctx | tr \'\\n\' \' \')"\n');
+    await writeFile(join(context, '.dockerignore'), 'secret.txt\n');
+    await writeFile(join(context, 'hello.txt'), 'hello\n');
+    await writeFile(join(context, 'secret.txt'), 'do not ship\n');
+    const run = await cli(['build', '-t', 'e2e/hello:{{.Run.ID}}', '--no-cache', '--build-arg', `BASE=${base}`, context]);
+    expect(run.code, `${run.stderr}\n${run.stdout}`).toBe(0);
+    expect(run.stdout).toContain('built from context:');
+    expect(run.stdout).toContain('hello.txt');
+    expect(run.stdout).not.toContain('secret.txt');
+
+    const runs = JSON.parse((await cli(['task', 'list-runs', '--top', '1', '-o', 'json'])).stdout) as Array<{ runId: string; status: string; outputImages: Array<{ repository: string; tag: string; digest: string }> }>;
+    const [latest] = runs;
+    expect(latest?.status).toBe('Succeeded');
+    expect(latest?.outputImages[0]).toMatchObject({ repository: 'e2e/hello', tag: latest!.runId });
+    const image = `${slipway.hostPort}/e2e/hello:${latest!.runId}`;
+    const manifest = await fetch(`${slipway.url}/v2/e2e/hello/manifests/${latest!.runId}`, {
+      method: 'HEAD',
+      headers: { authorization: `Basic ${Buffer.from(`admin:${PASSWORD}`).toString('base64')}`, accept: 'application/vnd.docker.distribution.manifest.v2+json, application/vnd.oci.image.manifest.v1+json' },
+    });
+    expect(manifest.headers.get('docker-content-digest')).toBe(latest!.outputImages[0]!.digest);
+    await sh('docker', ['login', slipway.hostPort, '-u', 'admin', '--password-stdin'], { DOCKER_HOST: `unix://${engineSocket()}`, DOCKER_CONFIG: join(dir.path, 'docker-config') }, PASSWORD);
+    await docker('pull', image);
+    expect((await docker('run', '--rm', '--network', 'none', image, 'ls', '/ctx')).split('\n').filter(Boolean).sort()).toEqual(['Dockerfile', 'hello.txt']);
+  }, 180_000);
+
+  it('exits 1 with the failing step in the log when the build fails', async () => {
+    const context = join(dir.path, 'broken');
+    await mkdir(context);
+    await writeFile(join(context, 'Dockerfile'), `FROM ${base}\nRUN echo about to fail && exit 7\n`);
+    const run = await cli(['build', '-t', 'e2e/broken:1', context]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('about to fail');
+    expect(run.stderr).toContain('Failed');
+  }, 120_000);
+});
