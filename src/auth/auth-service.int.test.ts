@@ -58,6 +58,15 @@ describe('AuthService', () => {
     expect(await auth.principal(`Bearer ${foreign.token}`)).toBe('invalid');
   });
 
+  it('accepts an access token as the Basic password of its own subject, with no more than the token grants', async () => {
+    const access = [{ type: 'repository', name: 'team/app', actions: ['pull', 'push'] }];
+    const issued = auth.issueAccessToken({ kind: 'token', name: 'run:ca1', access }, access);
+    const principal = await auth.principal(basic('run:ca1', issued.token));
+    expect(principal).toEqual({ kind: 'token', name: 'run:ca1', access });
+    expect(auth.grant(principal as never, [{ type: 'repository', name: 'other', actions: ['pull'] }])).toEqual([]);
+    expect(await auth.principal(basic('run:ca2', issued.token))).toBe('invalid');
+  });
+
   it('grants anonymous callers pull only, and only when anonymous pull is on', () => {
     const wanted = [{ type: 'repository', name: 'app', actions: ['pull', 'push'] }];
     expect(auth.grant({ kind: 'anonymous' }, wanted)).toEqual([]);
