@@ -872,7 +872,11 @@ async function main(): Promise<void> {
   const docPath = opts.doc === undefined ? (!opts.only && !peerHack ? path.join(REPO_ROOT, "docs", "benchmarks.md") : null) : opts.doc;
   if (docPath) {
     mkdirSync(path.dirname(docPath), { recursive: true });
-    writeFileSync(docPath, markdownReport(started, machine, opts, passes, sums, t, baseline, elapsedS, peerHack, systems));
+    // Keep the sections other benchmarks own (e.g. "## Build benchmark" from bench/build-bench.ts).
+    const previous = existsSync(docPath) ? readFileSync(docPath, "utf8") : "";
+    const foreign = previous.indexOf("\n## Build benchmark");
+    const kept = foreign >= 0 ? previous.slice(foreign) : "";
+    writeFileSync(docPath, markdownReport(started, machine, opts, passes, sums, t, baseline, elapsedS, peerHack, systems).trimEnd() + "\n" + kept);
     log(`wrote ${docPath}`);
   }
 
