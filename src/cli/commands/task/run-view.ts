@@ -56,16 +56,17 @@ export function unsuccessfulMessage(run: ApiRun): string {
 }
 
 export interface WaitOptions {
-  /** Between polls. @defaultValue 2000 */
+  /** Longest wait between polls; the first ones are shorter (100 ms, doubling). @defaultValue 2000 */
   readonly intervalMs?: number;
 }
 
-/** Polls GET /runs/:id until the run reaches a terminal status. */
+/** Polls GET /runs/:id until the run reaches a terminal status: soon for quick runs, gently for long ones. */
 export async function waitForRun(ctx: ClientContext, runId: string, options: WaitOptions = {}): Promise<ApiRun> {
-  for (;;) {
+  const maxMs = options.intervalMs ?? 2000;
+  for (let attempt = 0; ; attempt++) {
     const run = await ctx.client.getRun(runId, ctx.signal);
     if (isTerminal(run)) return run;
-    await sleep(options.intervalMs ?? 2000, undefined, { signal: ctx.signal });
+    await sleep(Math.min(maxMs, 100 * 2 ** attempt), undefined, { signal: ctx.signal });
   }
 }
 
