@@ -2,7 +2,6 @@ import pino from 'pino';
 import type { CommandSpec } from '../../command.js';
 import { flagBool, flagString } from '../../command.js';
 import { loadConfig } from '../../../config/load.js';
-import { openRegistry } from '../../../app/open-registry.js';
 import type { GcReport } from '../../../registry/gc/garbage-collector.js';
 import { OUTPUT_FLAGS, formatOutput, parseOutputFormat } from '../../output/format.js';
 
@@ -54,6 +53,7 @@ export const gcCommand: CommandSpec = {
     const output = flagString(input, 'output');
     const query = flagString(input, 'query');
     const format = output === undefined && query === undefined ? undefined : { output: parseOutputFormat(output), ...(query === undefined ? {} : { query }) };
+    const { openRegistry } = await import('../../../app/open-registry.js');
     const opened = await openRegistry(config);
     try {
       const ctx = { log: pino({ level: 'silent' }), signal: new AbortController().signal, actor: { name: 'slipway-gc' } };

@@ -3,8 +3,7 @@ import type { CommandSpec } from '../../command.js';
 import { flagString } from '../../command.js';
 import { AppError, Errors } from '../../../core/errors/index.js';
 import { loadConfig } from '../../../config/load.js';
-import { openRegistry } from '../../../app/open-registry.js';
-import { seedBusybox, type SeedResult } from '../../../registry/seed/index.js';
+import type { SeedResult } from '../../../registry/seed/index.js';
 
 const IMAGES = ['busybox'] as const;
 
@@ -38,6 +37,8 @@ export const seedCommand: CommandSpec = {
     const file = flagString(input, 'config');
     const { config } = loadConfig({ env: io.env, overrides: dataDir === undefined ? {} : { dataDir }, ...(file === undefined ? {} : { file }) });
     const tag = flagString(input, 'tag');
+    const { openRegistry } = await import('../../../app/open-registry.js');
+    const { seedBusybox } = await import('../../../registry/seed/index.js');
     const opened = await openRegistry(config);
     try {
       const ctx = { log: pino({ level: 'silent' }), signal: new AbortController().signal, actor: { name: 'slipway-seed' } };

@@ -1,7 +1,6 @@
 import type { CommandSpec } from '../../command.js';
 import { flagString } from '../../command.js';
 import { loadConfig } from '../../../config/load.js';
-import { createLogger, startServer } from '../../../app/lifecycle.js';
 import { ADMIN_USER } from '../../../auth/auth-service.js';
 
 export const serveCommand: CommandSpec = {
@@ -22,6 +21,8 @@ export const serveCommand: CommandSpec = {
     if (listen !== undefined) overrides['server.listen'] = listen;
     const file = flagString(input, 'config');
     const { config, warnings } = loadConfig({ env: io.env, overrides, ...(file === undefined ? {} : { file }) });
+    // Loaded here, not at the top: every other command starts without the server's modules.
+    const { createLogger, startServer } = await import('../../../app/lifecycle.js');
     const logger = createLogger(config.log.level);
     for (const warning of warnings) logger.warn(warning);
     const running = await startServer(config, logger, io.env.SLIPWAY_ADMIN_PASSWORD);
