@@ -21,10 +21,11 @@ import { spawn, execFileSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import http from "node:http";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { encodeRegistryAuth } from "../src/engine/docker/registry-auth.js";
+import { freePort, median, percentile, sleep } from "./bench-support.js";
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const SLIPWAY_BIN = path.join(REPO_ROOT, "bin", "slipway");
@@ -79,40 +80,7 @@ const log = (msg: string): void => {
   process.stderr.write(`[bench:build ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
 };
 
-function median(xs: number[]): number {
-  if (xs.length === 0) return Number.NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
-
-/** Nearest-rank percentile. */
-function percentile(xs: number[], p: number): number {
-  if (xs.length === 0) return Number.NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))]!;
-}
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const round = (x: number, d = 2): number => Number(x.toFixed(d));
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.on("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const addr = srv.address();
-      const port = typeof addr === "object" && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-/** Padded base64url, as Docker decodes X-Registry-Auth (Go's base64.URLEncoding). */
-function registryAuth(username: string, password: string, serveraddress: string): string {
-  return Buffer.from(JSON.stringify({ username, password, serveraddress }), "utf8").toString("base64").replace(/\+/g, "-").replace(/\//g, "_");
-}
 
 // ---------------------------------------------------------------------------------------
 // Processes (each in its own process group) and temp dirs, cleaned up on any exit
@@ -288,7 +256,7 @@ async function rawBuildPush(e: Env, ctx: Context, noCache: boolean): Promise<num
   const q = new URLSearchParams({ version: "2", t: `${image}:${tag}`, buildargs: JSON.stringify({ BASE: e.base }), nocache: noCache ? "1" : "0", rm: "1", forcerm: "1" });
   const b = await e.engine.request("POST", `/build?${q}`, { headers: { "content-type": "application/x-tar" }, body: tar.stdout! });
   checkStream("raw build", b.status, b.body);
-  const p = await e.engine.request("POST", `/images/${image}/push?tag=${tag}`, { headers: { "x-registry-auth": registryAuth("admin", e.password, e.hostPort) } });
+  const p = await e.engine.request("POST", `/images/${image}/push?tag=${tag}`, { headers: { "x-registry-auth": encodeRegistryAuth({ username: "admin", password: e.password, serveraddress: e.hostPort }) } });
   checkStream("raw push", p.status, p.body);
   if (!/"Digest"/.test(p.body)) throw new Error(`raw push: no digest in the push stream:\n${p.body.slice(-500)}`);
   return (performance.now() - t0) / 1000;
