@@ -1,5 +1,6 @@
 import { AppError, Errors } from '../core/errors/index.js';
 import type { JsonObject } from '../queue/run-queue.js';
+import { checkRemoteSource, parseContextSpec, redactUrl, type RemoteContextSpec, type SourcePolicy } from '../sources/index.js';
 import { resolveImageName } from '../runner/image-names.js';
 import { DEFAULT_TIMEOUT_SECONDS, MAX_TIMEOUT_SECONDS, toRequestJson, type QuickBuildSpec } from '../tasks/quick-build.js';
 import type { ApiNameValue } from './contract/runs.js';
@@ -14,6 +15,7 @@ export interface ParseContext {
   /** Slipway's own registry, for validating rendered names. */
   readonly registry: string;
   readonly contextExists: (contextId: string) => Promise<boolean>;
+  readonly policy: SourcePolicy;
 }
 
 function invalid(message: string, detail?: Record<string, unknown>): AppError {
@@ -65,6 +67,18 @@ async function contextId(value: unknown, ctx: ParseContext): Promise<string | nu
   return value;
 }
 
+/** A git or tarball URL the agent fetches; a folder must be uploaded, `/dev/null` is contextId null. */
+async function sourceLocation(value: unknown, ctx: ParseContext): Promise<string | null> {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'string' || value === '' || value.length > 4096) throw invalid('sourceLocation must be a git or tarball URL');
+  const spec = parseContextSpec(value);
+  if (spec.kind !== 'git' && spec.kind !== 'tarball') {
+    throw invalid('sourceLocation must be a git or tarball URL; upload a folder with POST /api/v1/contexts', { sourceLocation: redactUrl(value).slice(0, 300) });
+  }
+  await checkRemoteSource(spec as RemoteContextSpec, ctx.policy);
+  return value;
+}
+
 /** Validates an ApiQuickBuildRequest body and splits it into the stored request and its secrets. */
 export async function parseQuickBuild(body: unknown, ctx: ParseContext): Promise<ParsedQuickBuild> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw invalid('the body must be a JSON ApiQuickBuildRequest');
@@ -73,10 +87,13 @@ export async function parseQuickBuild(body: unknown, ctx: ParseContext): Promise
   if (!PLATFORM.test(platform)) throw invalid('platform must be os/arch[/variant]', { platform: platform.slice(0, 50) });
   const dockerfileContent = optionalString(b, 'dockerfileContent') ?? null;
   const id = await contextId(b['contextId'] ?? null, ctx);
-  if (id === null && dockerfileContent === null) throw invalid('a build without context needs dockerfileContent');
+  const location = await sourceLocation(b['sourceLocation'], ctx);
+  if (id !== null && location !== null) throw invalid('give contextId or sourceLocation, not both');
+  if (id === null && location === null && dockerfileContent === null) throw invalid('a build without context needs dockerfileContent');
   const secrets = nameValues(b['secretBuildArgs'], 'secretBuildArgs');
   const spec: QuickBuildSpec = {
     contextId: id,
+    sourceLocation: location === null ? null : redactUrl(location),
     dockerfile: optionalString(b, 'dockerfile') ?? 'Dockerfile',
     dockerfileContent,
     images: images(b['images'], ctx.registry),
@@ -88,5 +105,7 @@ export async function parseQuickBuild(body: unknown, ctx: ParseContext): Promise
     platform,
     timeoutSeconds: timeout(b['timeoutSeconds']),
   };
-  return { spec, request: toRequestJson(spec), secretRequest: { secretBuildArgs: secrets.map((s) => ({ ...s })) } };
+  // The URL as given (it may carry a token) is kept with the secrets; the request shows it redacted.
+  const secretRequest = { secretBuildArgs: secrets.map((s) => ({ ...s })), ...(location === null ? {} : { sourceLocation: location }) };
+  return { spec, request: toRequestJson(spec), secretRequest };
 }

@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { PassThrough, Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -8,7 +8,7 @@ import { Action } from '../auth/scope.js';
 import type { RunQueue, RunRecord, RunStore } from '../queue/run-queue.js';
 import type { ObjectStore } from '../registry/storage/object-store.js';
 import { StorageLayout } from '../registry/storage/layout.js';
-import { validateContextTar } from '../sources/index.js';
+import { OPEN_SOURCE_POLICY, storeContextTar, validateContextTar, type SourcePolicy } from '../sources/index.js';
 import { isRunStatus, isTerminalStatus } from '../tasks/run-state.js';
 import { toRunView } from '../tasks/run-view.js';
 import { requestAbortSignal } from '../app/http-support.js';
@@ -24,6 +24,8 @@ export interface RunsPluginOptions {
   readonly registryHost: () => string | undefined;
   /** How often a following log reader looks for new bytes when no event woke it. @defaultValue 250 */
   readonly logPollMs?: number;
+  /** What runs may fetch and how big a context may be (config `sources`). @defaultValue everything, 1 GiB */
+  readonly sources?: SourcePolicy;
 }
 
 /** Any user who may push (any authenticated user) may upload contexts and start runs. */
@@ -41,9 +43,7 @@ async function getRun(queue: RunStore, runId: string): Promise<RunRecord> {
 }
 
 /** Streams the body through validateContextTar into `contexts/<uuid>.tar`, hashing the uploaded bytes. */
-async function storeContext(objects: ObjectStore, request: FastifyRequest): Promise<ApiContext> {
-  const contextId = randomUUID();
-  const key = StorageLayout.context(contextId);
+async function storeContext(objects: ObjectStore, request: FastifyRequest, maxBytes: number): Promise<ApiContext> {
   const signal = requestAbortSignal(request);
   const hash = createHash('sha256');
   let uploaded = 0;
@@ -55,18 +55,16 @@ async function storeContext(objects: ObjectStore, request: FastifyRequest): Prom
     },
   });
   const source = new PassThrough();
-  const writer = await objects.openWriter(key, { signal });
+  const feeding = pipeline(request.raw, tap, source, { signal });
+  // A failed upload also fails `source`, which storeContextTar reports; `feeding` is awaited after.
+  feeding.catch(() => undefined);
+  const { contextId } = await storeContextTar(objects, validateContextTar(source, { signal, maxBytes }), signal);
   try {
-    const feeding = pipeline(request.raw, tap, source, { signal });
-    await writer.append(validateContextTar(source, { signal }), { signal });
     await feeding;
-    await writer.commit({ signal });
   } catch (err) {
-    await writer.close();
-    await objects.delete(key).catch(() => undefined);
+    await objects.delete(StorageLayout.context(contextId)).catch(() => undefined);
     throw isAppError(err) ? err : new AppError(Errors.SOURCE_INVALID, { message: (err as Error).message });
   }
-  await writer.close();
   return { contextId, sizeBytes: uploaded, digest: `sha256:${hash.digest('hex')}` };
 }
 
@@ -143,19 +141,20 @@ async function* logBytes(o: FollowOptions): AsyncGenerator<Buffer> {
 /** Contexts, quick-build runs and run logs (src/api/contract/runs.ts); errors in the API envelope. */
 export async function runsPlugin(app: FastifyInstance, options: RunsPluginOptions): Promise<void> {
   const { auth, objects, queue } = options;
+  const policy = options.sources ?? OPEN_SOURCE_POLICY;
   app.setErrorHandler((err, request, reply) => sendError(err, request, reply));
   // The context upload is a raw stream: no body parsing, whatever the content type.
   app.addContentTypeParser('*', (_request, _payload, done) => done(null));
 
   app.post('/contexts', async (request, reply) => {
     await authorize(request, auth, RUN_SCOPE);
-    return reply.code(201).send(await storeContext(objects, request));
+    return reply.code(201).send(await storeContext(objects, request, policy.maxContextBytes));
   });
 
   app.post('/runs', async (request, reply) => {
     await authorize(request, auth, RUN_SCOPE);
     const registry = options.registryHost() ?? request.headers.host ?? 'localhost';
-    const parsed = await parseQuickBuild(request.body, { registry, contextExists: async (id) => (await sizeOf(objects, StorageLayout.context(id))) !== undefined });
+    const parsed = await parseQuickBuild(request.body, { registry, policy, contextExists: async (id) => (await sizeOf(objects, StorageLayout.context(id))) !== undefined });
     const { run } = await queue.enqueue({ runType: 'QuickBuild', trigger: 'Manual', platform: parsed.spec.platform, request: parsed.request, secretRequest: parsed.secretRequest });
     return reply.code(201).send(view(run));
   });

@@ -58,6 +58,7 @@ export function attachEmbeddedAgent(app: FastifyInstance, options: EmbeddedAgent
         objects: options.objects,
         registry,
         pricePerSecond: config.runs.pricePerSecond,
+        sources: config.sources,
         pushToken: (runId, repositories) =>
           options.auth.issueAccessToken(
             { kind: 'token', name: `run:${runId}`, access: repositories.map((name) => ({ type: 'repository', name, actions: [Action.pull, Action.push] })) },

@@ -99,7 +99,7 @@ export async function buildServer(config: Readonly<Config>, options: BuildServer
   await app.register(healthPlugin, { registry });
   await app.register(apiPlugin, { registry, auth, prefix: '/api/v1' });
   const { registryHost } = attachEmbeddedAgent(app, { config, logger: options.logger, auth, queue: opened.runQueue, objects: opened.objects });
-  await app.register(runsPlugin, { auth, objects: opened.objects, queue: opened.runQueue, registryHost, prefix: '/api/v1' });
+  await app.register(runsPlugin, { auth, objects: opened.objects, queue: opened.runQueue, registryHost, sources: config.sources, prefix: '/api/v1' });
 
   return {
     app,

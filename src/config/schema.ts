@@ -58,6 +58,20 @@ export const ConfigSchema = Type.Object(
       },
       { additionalProperties: false, default: {} },
     ),
+    sources: Type.Object(
+      {
+        allowFileUrls: env(
+          'SLIPWAY_SOURCES_ALLOW_FILE_URLS',
+          Type.Boolean({ default: false, description: "Let runs fetch `file://` git contexts from the server's own disk (the CLI clones `file://` URLs on the client's side either way)" }),
+        ),
+        allowPrivateNetworks: env(
+          'SLIPWAY_SOURCES_ALLOW_PRIVATE_NETWORKS',
+          Type.Boolean({ default: true, description: 'Let runs fetch git and tarball contexts from loopback, private, link-local and unique-local addresses; set false on a server shared with people who must not reach its network' }),
+        ),
+        maxContextBytes: Type.Integer({ minimum: 1024 * 1024, default: 1024 ** 3, description: 'Largest build context (uncompressed tar) accepted from an upload, a git repository or a tarball URL' }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
     gc: Type.Object(
       {
         graceSeconds: Type.Integer({ minimum: 0, default: 3600, description: 'Blobs and untagged manifests younger than this are never collected (pushes in flight)' }),

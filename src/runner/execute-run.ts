@@ -11,6 +11,19 @@ import { readContextFile } from './context-file.js';
 import { resolveImageName, type TargetImage } from './image-names.js';
 import { createRedactor } from './redactor.js';
 import { RunLog } from './run-log.js';
+import { fetchRemoteContext } from './remote-context.js';
+import { OPEN_SOURCE_POLICY, type SourcePolicy } from '../sources/index.js';
+
+/** The user name and password of a URL with credentials, redacted from the run's log. */
+function urlSecrets(location: string | null): string[] {
+  if (location === null || !location.includes('@')) return [];
+  try {
+    const url = new URL(location);
+    return [decodeURIComponent(url.password), url.password === '' ? decodeURIComponent(url.username) : ''].filter((v) => v.length >= 4);
+  } catch {
+    return [];
+  }
+}
 
 export interface RunnerOptions {
   readonly engine: ContainerEngine;
@@ -20,6 +33,8 @@ export interface RunnerOptions {
   readonly pricePerSecond: number;
   /** A short-lived registry token with push and pull on exactly these repositories. */
   readonly pushToken: (runId: string, repositories: readonly string[]) => string;
+  /** What a run may fetch as its context (config `sources`). @defaultValue everything, 1 GiB */
+  readonly sources?: SourcePolicy;
 }
 
 /** Why the agent aborted a run it holds. */
@@ -42,19 +57,26 @@ interface Execution {
   readonly redact: (text: string) => string;
   readonly control: RunControl;
   readonly startedAt: number;
+  /** The stored context tar: uploaded, or fetched from the run's sourceLocation; null for none. */
+  contextId: string | null;
 }
 
 /** `#6 [1/2] FROM 127.0.0.1:5000/library/busybox@sha256:…`: the digest BuildKit resolved. */
 const FROM_DIGEST = /\bFROM (\S+?)@(sha256:[a-f0-9]{64})/;
 
+/** The Dockerfile's text; a context without it fails the run before the engine is asked. */
 async function dockerfileText(x: Execution): Promise<string> {
-  if (x.spec.contextId === null) return x.spec.dockerfileContent ?? '';
-  const tar = await x.options.objects.read(StorageLayout.context(x.spec.contextId), { signal: x.control.signal });
-  return (await readContextFile(tar, x.spec.dockerfile))?.toString('utf8') ?? '';
+  if (x.contextId === null) return x.spec.dockerfileContent ?? '';
+  const tar = await x.options.objects.read(StorageLayout.context(x.contextId), { signal: x.control.signal });
+  const text = await readContextFile(tar, x.spec.dockerfile);
+  if (text === undefined) {
+    throw new AppError(Errors.SOURCE_DOCKERFILE_MISSING, { message: `Dockerfile "${x.spec.dockerfile}" is not a file in the context (or is larger than 1 MiB)`, detail: { dockerfile: x.spec.dockerfile } });
+  }
+  return text.toString('utf8');
 }
 
 async function contextStream(x: Execution): Promise<Readable> {
-  if (x.spec.contextId !== null) return x.options.objects.read(StorageLayout.context(x.spec.contextId), { signal: x.control.signal });
+  if (x.contextId !== null) return x.options.objects.read(StorageLayout.context(x.contextId), { signal: x.control.signal });
   const data = Buffer.from(x.spec.dockerfileContent ?? '', 'utf8');
   return Readable.from([writeTar([{ type: 'file', path: x.spec.dockerfile, mode: 0o644, data }])]);
 }
@@ -63,12 +85,17 @@ function buildArgs(spec: QuickBuildSpec, secrets: QuickBuildSpec['buildArgs']): 
   return Object.fromEntries([...spec.buildArgs, ...secrets].map((a) => [a.name, a.value]));
 }
 
+/** One spelling for an image name in a FROM line and in BuildKit's log: no Docker Hub prefix, no `:latest`. */
+function imageKey(name: string): string {
+  return name.replace(/^(docker\.io\/)?(library\/)?/, (m, hub: string | undefined, lib: string | undefined) => (hub && lib ? '' : m)).replace(/:latest$/, '');
+}
+
 /** Adds the digests BuildKit reported for FROM images to the parsed base images. */
 function withDigests(bases: BaseImageRecord[], resolved: ReadonlyMap<string, string>): BaseImageRecord[] {
+  const byKey = new Map([...resolved].map(([name, digest]) => [imageKey(name), digest]));
   return bases.map((b) => {
     const name = `${b.registry === '' ? '' : `${b.registry}/`}${b.repository}${b.tag === null ? '' : `:${b.tag}`}`;
-    const digest = b.digest ?? resolved.get(name) ?? resolved.get(`${name}:latest`) ?? null;
-    return { ...b, digest };
+    return { ...b, digest: b.digest ?? byKey.get(imageKey(name)) ?? null };
   });
 }
 
@@ -124,6 +151,11 @@ async function build(x: Execution, targets: readonly TargetImage[], secretArgs: 
 
 const CAUSE_STATUS = { cancel: 'Canceled', timeout: 'Timeout' } as const;
 
+/** Errors caused by what the user asked for (their Dockerfile, their context): the run is Failed, not Error. */
+const FAILED_CODES: ReadonlySet<string> = new Set(
+  [Errors.ENGINE_BUILD_FAILED, Errors.ENGINE_PUSH_FAILED, Errors.SOURCE_NOT_FOUND, Errors.SOURCE_INVALID, Errors.SOURCE_GIT_FAILED, Errors.SOURCE_DOCKERFILE_MISSING, Errors.SOURCE_NOT_ALLOWED].map((e) => e.code),
+);
+
 /** Turns what the build threw into the run's outcome; every message goes through the redactor. */
 async function report(x: Execution, err: unknown): Promise<RunReport> {
   const cause = x.control.cause();
@@ -134,7 +166,7 @@ async function report(x: Execution, err: unknown): Promise<RunReport> {
   const results = metering(x);
   if (cause === 'cancel' || cause === 'timeout') return { kind: 'complete', outcome: { status: CAUSE_STATUS[cause], runErrorMessage: message, ...results } };
   if (cause === 'shutdown') return { kind: 'fail', failure: { isRetryable: true, errorCode: Errors.ENGINE_CANCELLED.code, runErrorMessage: 'the agent stopped before the run finished', ...results } };
-  if (appError.code === Errors.ENGINE_BUILD_FAILED.code || appError.code === Errors.ENGINE_PUSH_FAILED.code) {
+  if (FAILED_CODES.has(appError.code)) {
     return { kind: 'complete', outcome: { status: 'Failed', errorCode: appError.code, runErrorMessage: message, ...results } };
   }
   return { kind: 'fail', failure: { isRetryable: false, errorCode: appError.code, runErrorMessage: message, ...results } };
@@ -148,18 +180,30 @@ async function report(x: Execution, err: unknown): Promise<RunReport> {
 export async function executeRun(options: RunnerOptions, leased: LeasedRun, control: RunControl): Promise<RunReport> {
   const run = leased.run;
   const spec = quickBuildFromJson(run.request);
-  const secretArgs = secretsFromJson(leased.secretRequest).secretBuildArgs;
-  const redact = createRedactor(secretArgs.map((a) => a.value));
+  const secrets = secretsFromJson(leased.secretRequest);
+  const secretArgs = secrets.secretBuildArgs;
+  const redact = createRedactor([...secretArgs.map((a) => a.value), ...urlSecrets(secrets.sourceLocation)]);
   const startedAt = Date.parse(run.startTime ?? new Date().toISOString());
   const log = await RunLog.open(options.objects, run.runId, redact);
-  const x: Execution = { options, runId: run.runId, spec, log, redact, control, startedAt };
+  const x: Execution = { options, runId: run.runId, spec, log, redact, control, startedAt, contextId: spec.contextId };
   try {
+    const location = secrets.sourceLocation ?? spec.sourceLocation;
+    if (location !== null) {
+      const fetched = await fetchRemoteContext(location, {
+        objects: options.objects,
+        policy: options.sources ?? OPEN_SOURCE_POLICY,
+        dockerfile: spec.dockerfile,
+        signal: control.signal,
+        log: (line) => log.line(line),
+      });
+      x.contextId = fetched.contextId;
+    }
     const targets = spec.images.map((t) => resolveImageName(t, { runId: run.runId, date: new Date(startedAt), registry: options.registry }));
     if (targets.some((t) => t === undefined)) throw new AppError(Errors.REQUEST_INVALID, { message: 'an image name is invalid after templating' });
     return { kind: 'complete', outcome: await build(x, targets as TargetImage[], secretArgs) };
   } catch (err) {
     return report(x, err);
   } finally {
-    if (spec.contextId !== null) await options.objects.delete(StorageLayout.context(spec.contextId)).catch(() => undefined);
+    if (x.contextId !== null) await options.objects.delete(StorageLayout.context(x.contextId)).catch(() => undefined);
   }
 }

@@ -14,6 +14,10 @@ export interface GitContextOptions {
   readonly onProgress?: (bytes: number) => void;
   /** Where the temporary clone goes. @defaultValue os.tmpdir() */
   readonly tempDir?: string;
+  /** Let git follow an HTTP redirect on its first request (git's default). @defaultValue true */
+  readonly followRedirects?: boolean;
+  /** Called with the full id of the commit checked out, before packing starts. */
+  readonly onCommit?: (commit: string) => void;
 }
 
 /** Transports git may use; `ext::` and friends, which run commands, stay off. */
@@ -30,7 +34,9 @@ export async function fetchGitContext(url: string, ref: string | null, subfolder
   const work = await mkdtemp(join(options.tempDir ?? tmpdir(), 'slipway-git-'));
   const cleanup = (): Promise<void> => rm(work, { recursive: true, force: true });
   try {
-    await checkout(work, url, ref, options.signal);
+    const git = (args: string[]): Promise<string> => runGit(work, args, options.signal, options.followRedirects ?? true);
+    await checkout(git, url, ref);
+    options.onCommit?.((await git(['rev-parse', 'HEAD'])).trim());
     const contextDir = await resolveSubfolder(work, subfolder);
     const stream = await packLocalContext(contextDir, withoutUndefined(options));
     stream.once('close', () => void cleanup());
@@ -41,8 +47,7 @@ export async function fetchGitContext(url: string, ref: string | null, subfolder
   }
 }
 
-async function checkout(work: string, url: string, ref: string | null, signal: AbortSignal | undefined): Promise<void> {
-  const git = (args: string[]): Promise<string> => runGit(work, args, signal);
+async function checkout(git: (args: string[]) => Promise<string>, url: string, ref: string | null): Promise<void> {
   await git(['init', '--quiet']);
   await git(['remote', 'add', 'origin', url]);
   const target = ref ?? 'HEAD';
@@ -78,7 +83,7 @@ async function resolveSubfolder(work: string, subfolder: string | null): Promise
   return full;
 }
 
-function runGit(cwd: string, args: string[], signal: AbortSignal | undefined): Promise<string> {
+function runGit(cwd: string, args: string[], signal: AbortSignal | undefined, followRedirects: boolean): Promise<string> {
   const env = {
     ...process.env,
     GIT_TERMINAL_PROMPT: '0',
@@ -90,7 +95,7 @@ function runGit(cwd: string, args: string[], signal: AbortSignal | undefined): P
     LC_ALL: 'C',
   };
   return new Promise((resolve, reject) => {
-    execFile('git', ['-c', 'advice.detachedHead=false', ...args], { cwd, env, signal, maxBuffer: 4 * 1024 * 1024 }, (err, stdout, stderr) => {
+    execFile('git', ['-c', 'advice.detachedHead=false', '-c', `http.followRedirects=${followRedirects ? 'initial' : 'false'}`, ...args], { cwd, env, signal, maxBuffer: 4 * 1024 * 1024 }, (err, stdout, stderr) => {
       if (err === null) return resolve(stdout);
       if (signal?.aborted) return reject(signal.reason as Error);
       const message = redactUrl(stderr.trim() || err.message).split('\n').slice(-5).join('\n');

@@ -4,3 +4,5 @@ export * from './context-validation.js';
 export * from './git-context.js';
 export * from './local-context.js';
 export * from './remote-tarball.js';
+export * from './source-policy.js';
+export * from './context-store.js';

@@ -101,6 +101,22 @@ describe('packLocalContext', () => {
     expect(names).toEqual(['.dockerignore', 'a.txt', 'prod.Dockerfile', 'prod.Dockerfile.dockerignore']);
   });
 
+  it('packs a Dockerfile from outside the folder last, under the given name, with <basename>.dockerignore applied', async () => {
+    const outside = await mkdtemp(join(tmpdir(), 'slipway-ctx-outside-'));
+    try {
+      await writeFile(join(outside, 'app.Dockerfile'), 'FROM scratch\n');
+      await put('app.Dockerfile.dockerignore', '*.log\n');
+      await put('a.log');
+      await put('b.txt');
+      const tar = await pack({ externalDockerfile: { path: join(outside, 'app.Dockerfile'), name: '0123abcd_app.Dockerfile' } });
+      expect(await tarNames(tar)).toEqual(['app.Dockerfile.dockerignore', 'b.txt', '0123abcd_app.Dockerfile']);
+      expect((await listContextEntries(Readable.from([tar]))).at(-1)).toMatchObject({ name: '0123abcd_app.Dockerfile', sizeBytes: 13 });
+      await expect(packLocalContext(dir, { externalDockerfile: { path: join(outside, 'missing'), name: 'x_missing' } })).rejects.toMatchObject({ code: 'SOURCE_DOCKERFILE_MISSING' });
+    } finally {
+      await rm(outside, { recursive: true, force: true });
+    }
+  });
+
   it('leaves VCS folders out at any depth', async () => {
     await put('Dockerfile');
     for (const f of ['.git/HEAD', '.hg/x', '.svn/x', '.bzr/x', 'vendor/lib/.git/config', 'vendor/lib/a.c', '.gitignore']) await put(f);

@@ -1,6 +1,6 @@
 import { createReadStream, type Stats } from 'node:fs';
 import { lstat, readFile, readdir, readlink, stat } from 'node:fs/promises';
-import { isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
+import { basename, isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import { AppError, Errors } from '../core/errors/index.js';
 import { checkEntry } from './context-validation.js';
@@ -15,6 +15,12 @@ export interface PackLocalOptions {
    * @defaultValue 'Dockerfile'
    */
   readonly dockerfile?: string | null;
+  /**
+   * A Dockerfile outside the folder (ACR's `-f` resolves against the current folder): packed
+   * last, under `name` at the root, as ACR does with `<uuid>_<basename>`. `dockerfile` is then
+   * ignored; the ignore file is `<basename>.dockerignore` or `.dockerignore` at the root.
+   */
+  readonly externalDockerfile?: { readonly path: string; readonly name: string };
   readonly signal?: AbortSignal;
   /** Called with the total bytes of tar emitted so far, for a progress bar. */
   readonly onProgress?: (bytes: number) => void;
@@ -30,6 +36,7 @@ interface WalkState {
   readonly rules: IgnoreRules;
   /** Archive paths packed whatever the rules say: the Dockerfile and the ignore file in use. */
   readonly alwaysPaths: readonly string[];
+  readonly external: { readonly path: string; readonly name: string; readonly stats: Stats } | null;
 }
 
 /** A directory whose header is written only once something inside it is packed. */
@@ -49,12 +56,13 @@ interface PendingDir {
 export async function packLocalContext(dir: string, options: PackLocalOptions = {}): Promise<Readable> {
   const root = resolve(dir);
   await assertFolder(root, dir);
-  const dockerfile = options.dockerfile === undefined ? 'Dockerfile' : options.dockerfile;
+  const external = options.externalDockerfile === undefined ? null : await externalFile(options.externalDockerfile);
+  const dockerfile = external !== null ? null : options.dockerfile === undefined ? 'Dockerfile' : options.dockerfile;
   const dockerfileRel = dockerfile === null ? null : await findDockerfile(root, dockerfile);
-  const ignoreFile = await findIgnoreFile(root, dockerfileRel);
+  const ignoreFile = await findIgnoreFile(root, dockerfileRel ?? (external === null ? null : basename(external.path)));
   const rules = createIgnoreRules(ignoreFile === null ? '' : await readFile(join(root, ignoreFile), 'utf8'));
   const alwaysPaths = [dockerfileRel, ignoreFile].filter((p): p is string => p !== null);
-  const state: WalkState = { root, rules, alwaysPaths };
+  const state: WalkState = { root, rules, alwaysPaths, external };
   const out = Readable.from(withProgress(packEntries(state, options.signal), options.onProgress), { objectMode: false });
   if (options.signal) {
     const signal = options.signal;
@@ -72,6 +80,14 @@ async function assertFolder(root: string, given: string): Promise<void> {
   if (!stats.isDirectory()) {
     throw new AppError(Errors.SOURCE_NOT_FOUND, { message: `context "${given}" is not a folder`, detail: { path: given } });
   }
+}
+
+async function externalFile(file: { path: string; name: string }): Promise<WalkState['external']> {
+  const stats = await stat(file.path).catch(() => null);
+  if (stats === null || !stats.isFile()) {
+    throw new AppError(Errors.SOURCE_DOCKERFILE_MISSING, { message: `Dockerfile "${file.path}" not found`, detail: { dockerfile: file.path } });
+  }
+  return { ...file, stats };
 }
 
 async function findDockerfile(root: string, dockerfile: string): Promise<string> {
@@ -115,6 +131,11 @@ async function findIgnoreFile(root: string, dockerfileRel: string | null): Promi
 
 async function* packEntries(state: WalkState, signal: AbortSignal | undefined): AsyncGenerator<Buffer> {
   yield* walk(state, '', [], signal);
+  if (state.external !== null) {
+    const { path, name, stats } = state.external;
+    yield encodeTarHeader({ name, mode: stats.mode & 0o7777, mtimeSeconds: Math.floor(stats.mtimeMs / 1000), type: TarEntryType.file, sizeBytes: stats.size });
+    yield* fileData(path, name, stats.size);
+  }
   yield endOfArchive();
 }
 

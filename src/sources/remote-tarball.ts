@@ -11,7 +11,11 @@ export interface RemoteTarballOptions {
    * @defaultValue 1 GiB
    */
   readonly maxBytes?: number;
+  /** Called with the URL and every redirect target before it is fetched; throws to refuse it. */
+  readonly checkUrl?: (url: string) => Promise<void>;
 }
+
+const MAX_REDIRECTS = 5;
 
 /**
  * Downloads a context tarball (a tar, or gzip of one) and returns its uncompressed tar bytes,
@@ -22,13 +26,7 @@ export interface RemoteTarballOptions {
 export async function fetchRemoteTarball(url: string, options: RemoteTarballOptions = {}): Promise<Readable> {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_CONTEXT_BYTES;
   const shown = redactUrl(url);
-  let response: Response;
-  try {
-    response = await fetch(url, { redirect: 'follow', ...(options.signal ? { signal: options.signal } : {}) });
-  } catch (err) {
-    if (options.signal?.aborted) throw err;
-    throw new AppError(Errors.SOURCE_NOT_FOUND, { message: `context tarball ${shown} could not be fetched`, detail: { url: shown }, cause: err });
-  }
+  const response = await get(url, shown, options);
   if (!response.ok || response.body === null) {
     await response.body?.cancel().catch(() => undefined);
     throw new AppError(Errors.SOURCE_NOT_FOUND, {
@@ -45,6 +43,47 @@ export async function fetchRemoteTarball(url: string, options: RemoteTarballOpti
   // the signal aborts before anyone reads.
   const body = response.body as WebReadableStream<Uint8Array>;
   return validateContextTar(limited(body, shown, maxBytes), { maxBytes, ...(options.signal ? { signal: options.signal } : {}) });
+}
+
+/** GETs `url`, following up to MAX_REDIRECTS redirects by hand so each hop is checked. */
+async function get(url: string, shown: string, options: RemoteTarballOptions): Promise<Response> {
+  let current = url;
+  for (let hop = 0; hop <= MAX_REDIRECTS; hop += 1) {
+    await options.checkUrl?.(current);
+    let response: Response;
+    try {
+      response = await fetch(withoutCredentials(current), { redirect: 'manual', headers: basicAuth(current), ...(options.signal ? { signal: options.signal } : {}) });
+    } catch (err) {
+      if (options.signal?.aborted) throw err;
+      throw new AppError(Errors.SOURCE_NOT_FOUND, { message: `context tarball ${shown} could not be fetched: ${redactUrl(networkReason(err))}`, detail: { url: shown }, cause: err });
+    }
+    const location = response.headers.get('location');
+    if (response.status < 300 || response.status > 399 || location === null) return response;
+    await response.body?.cancel().catch(() => undefined);
+    current = new URL(location, current).toString();
+  }
+  throw new AppError(Errors.SOURCE_NOT_FOUND, { message: `context tarball ${shown} redirected more than ${MAX_REDIRECTS} times`, detail: { url: shown } });
+}
+
+/** fetch() refuses URLs with credentials: they go in an Authorization header instead. */
+function withoutCredentials(url: string): string {
+  const parsed = new URL(url);
+  parsed.username = '';
+  parsed.password = '';
+  return parsed.toString();
+}
+
+function basicAuth(url: string): Record<string, string> {
+  const parsed = new URL(url);
+  if (parsed.username === '' && parsed.password === '') return {};
+  const pair = `${decodeURIComponent(parsed.username)}:${decodeURIComponent(parsed.password)}`;
+  return { authorization: `Basic ${Buffer.from(pair).toString('base64')}` };
+}
+
+/** fetch() says "fetch failed"; the socket error it wraps says why (`connect ECONNREFUSED …`). */
+function networkReason(err: unknown): string {
+  const cause = (err as { cause?: { message?: string; code?: string } }).cause;
+  return cause?.message ?? cause?.code ?? (err as Error).message;
 }
 
 async function* limited(body: WebReadableStream<Uint8Array>, shown: string, maxBytes: number): AsyncGenerator<Buffer> {

@@ -6,6 +6,9 @@ import type { JsonObject } from '../queue/run-queue.js';
  */
 export interface QuickBuildSpec {
   readonly contextId: string | null;
+  /** A git or tarball URL the agent fetches when the run starts, credentials redacted (null: contextId or none). */
+  readonly sourceLocation: string | null;
+  /** Relative to the context root. */
   readonly dockerfile: string;
   readonly dockerfileContent: string | null;
   /** `-t` templates as given; rendered by the agent when the run starts. */
@@ -21,6 +24,8 @@ export interface QuickBuildSpec {
 
 export interface QuickBuildSecrets {
   readonly secretBuildArgs: readonly { readonly name: string; readonly value: string }[];
+  /** The source URL as given, credentials included. */
+  readonly sourceLocation: string | null;
 }
 
 export const DEFAULT_TIMEOUT_SECONDS = 3600;
@@ -32,10 +37,13 @@ export function toRequestJson(spec: QuickBuildSpec): JsonObject {
 
 /** The stored request back as a spec (it was validated before it was stored). */
 export function quickBuildFromJson(request: JsonObject): QuickBuildSpec {
-  return request as unknown as QuickBuildSpec;
+  // Runs stored before sourceLocation existed lack it.
+  const spec = request as unknown as QuickBuildSpec;
+  return { ...spec, sourceLocation: spec.sourceLocation ?? null };
 }
 
 export function secretsFromJson(secret: JsonObject | null): QuickBuildSecrets {
   const list = (secret?.['secretBuildArgs'] ?? []) as unknown as QuickBuildSecrets['secretBuildArgs'];
-  return { secretBuildArgs: list };
+  const location = secret?.['sourceLocation'];
+  return { secretBuildArgs: list, sourceLocation: typeof location === 'string' ? location : null };
 }

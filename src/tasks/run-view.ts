@@ -44,6 +44,22 @@ export interface RunView {
   /** Time from the first start to the finish, null until finished. */
   readonly durationMs: number | null;
   readonly logSizeBytes: number | null;
+  /** The git or tarball URL the context came from (credentials shown as `***`), else null. */
+  readonly sourceLocation: string | null;
+  /**
+   * The images the build's FROM lines used (build args resolved), with the digests BuildKit
+   * resolved; `type` is `Runtime` for the final stage's base, `BuildTime` for other stages
+   * (ACR's dependency types). What base-image triggers watch.
+   */
+  readonly baseImages: readonly BaseImageView[];
+}
+
+export interface BaseImageView {
+  readonly registry: string;
+  readonly repository: string;
+  readonly tag: string | null;
+  readonly digest: string | null;
+  readonly type: 'Runtime' | 'BuildTime';
 }
 
 const OS_NAMES: Readonly<Record<string, string>> = { linux: 'Linux', windows: 'Windows' };
@@ -96,5 +112,7 @@ export function toRunView(run: RunRecord): RunView {
     queuedMs: msBetween(run.createTime, run.startTime),
     durationMs: msBetween(run.startTime, run.finishTime),
     logSizeBytes: run.logSizeBytes,
+    sourceLocation: typeof run.request['sourceLocation'] === 'string' ? run.request['sourceLocation'] : null,
+    baseImages: run.baseImages.map(({ registry, repository, tag, digest, isRuntime }) => ({ registry, repository, tag, digest, type: isRuntime ? 'Runtime' : 'BuildTime' })),
   };
 }

@@ -31,6 +31,12 @@ export interface ApiNameValue {
 export interface ApiQuickBuildRequest {
   /** From POST /api/v1/contexts; null for a build without context (`/dev/null`). */
   readonly contextId: string | null;
+  /**
+   * A git URL (`https://host/repo.git#ref:subfolder`, `git@host:repo.git`, `git://`, `ssh://`, and
+   * `file://` when the server allows it) or an http(s) tarball URL, fetched by the agent when the
+   * run starts; instead of contextId. Credentials in it are kept secret and shown as `***`.
+   */
+  readonly sourceLocation?: string;
   /** Dockerfile path inside the context. @defaultValue 'Dockerfile' */
   readonly dockerfile?: string;
   /** The Dockerfile itself, for a build without context. */
@@ -78,6 +84,10 @@ export interface ApiRun {
   readonly cost: number | null;
   readonly queuedMs: number | null;
   readonly durationMs: number | null;
+  /** The git or tarball URL of the context, credentials as `***`; null for an upload or none. */
+  readonly sourceLocation: string | null;
+  /** FROM images with their resolved digests; `Runtime` for the final stage's base. */
+  readonly baseImages: readonly (ApiImageDescriptor & { readonly type: 'Runtime' | 'BuildTime' })[];
 }
 
 export const TERMINAL_RUN_STATUSES: readonly ApiRunStatus[] = ['Succeeded', 'Failed', 'Canceled', 'Error', 'Timeout'];

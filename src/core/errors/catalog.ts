@@ -127,6 +127,11 @@ export const Errors = defineCatalog({
     message: 'git context could not be fetched',
     description: "Cloning or checking out a git context failed (unreachable repository, unknown branch, tag or commit); the message carries git's own error with credentials redacted.",
   },
+  SOURCE_NOT_ALLOWED: {
+    httpStatus: 403,
+    message: 'build context location not allowed',
+    description: "The server's `sources` settings refuse this context: a `file://` URL (`sources.allowFileUrls`) or a host on a loopback or private network (`sources.allowPrivateNetworks`).",
+  },
   UNKNOWN: {
     httpStatus: 500,
     message: 'internal error',

@@ -1,4 +1,5 @@
-import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { basename, isAbsolute, posix, relative, resolve, sep } from 'node:path';
 import type { ApiNameValue } from '../../../api/contract/runs.js';
 import { isAppError } from '../../../core/errors/index.js';
 import { parseContextSpec, type ContextSpec } from '../../../sources/index.js';
@@ -18,7 +19,12 @@ const VARIANT = ['v6', 'v7', 'v8'] as const;
 
 /** Where the build's files come from. */
 export type BuildSource =
-  | { readonly kind: 'local'; readonly dir: string; readonly dockerfile: string }
+  /** A folder, tarred and uploaded; `externalDockerfile` is a `-f` file outside it, packed as `dockerfile`. */
+  | { readonly kind: 'local'; readonly dir: string; readonly dockerfile: string; readonly externalDockerfile?: string }
+  /** A git or tarball URL the server fetches; `-f` is relative to its root. */
+  | { readonly kind: 'remote'; readonly location: string; readonly dockerfile: string }
+  /** A `file://` git URL: the client's own disk, so the CLI clones, packs and uploads it. */
+  | { readonly kind: 'git-local'; readonly url: string; readonly ref: string | null; readonly subfolder: string | null; readonly dockerfile: string }
   /** `/dev/null`: no context; the Dockerfile is read from a file or from stdin (`path: '-'`). */
   | { readonly kind: 'none'; readonly dockerfilePath: string };
 
@@ -90,25 +96,38 @@ function parseSpec(contextArg: string): ContextSpec {
   }
 }
 
-/** ACR resolves -f against the current folder, not the context; for now it must land inside the context. */
-function localSource(dir: string, file: string | undefined, where: ParseEnv): BuildSource {
+/**
+ * ACR resolves -f against the current folder, not the context. A Dockerfile outside the folder
+ * is packed as well, under `<uuid32hex>_<basename>` (ACR's name for it).
+ */
+function localSource(dir: string, file: string | undefined, where: ParseEnv, newId: () => string): BuildSource {
   if (file === '-') throw usageError('-f - (Dockerfile from stdin) needs /dev/null as the context');
   if (file === undefined) return { kind: 'local', dir, dockerfile: 'Dockerfile' };
-  const inContext = relative(dir, resolve(where.cwd, file));
+  const full = resolve(where.cwd, file);
+  const inContext = relative(dir, full);
   if (inContext === '' || inContext === '..' || inContext.startsWith(`..${sep}`) || isAbsolute(inContext)) {
-    throw usageError(`the Dockerfile "${file}" is outside the context folder "${dir}"; a Dockerfile outside the context is not supported yet, move it into the folder`);
+    return { kind: 'local', dir, dockerfile: `${newId()}_${basename(full)}`, externalDockerfile: full };
   }
   return { kind: 'local', dir, dockerfile: inContext.split(sep).join('/') };
 }
 
-/** The context argument: a local folder, or `/dev/null` with `-f`; git and tarball URLs are not wired up yet. */
-export function parseSource(contextArg: string | undefined, file: string | undefined, where: ParseEnv): BuildSource {
-  if (contextArg === undefined) throw usageError('the CONTEXT argument is required: a folder such as ".", or /dev/null with -f');
+function remoteDockerfile(file: string | undefined): string {
+  if (file === '-') throw usageError('-f - (Dockerfile from stdin) needs /dev/null as the context');
+  if (file === undefined) return 'Dockerfile';
+  const normal = posix.normalize(file.split(sep).join('/'));
+  if (posix.isAbsolute(normal) || normal === '..' || normal.startsWith('../')) throw usageError(`with a git or tarball context, -f is a path inside it, not "${file}"`);
+  return normal;
+}
+
+/** The context argument: a folder, a git or tarball URL, or `/dev/null` with `-f`. */
+export function parseSource(contextArg: string | undefined, file: string | undefined, where: ParseEnv, newId: () => string = () => randomUUID().replaceAll('-', '')): BuildSource {
+  if (contextArg === undefined) throw usageError('the CONTEXT argument is required: a folder such as ".", a git or tarball URL, or /dev/null with -f');
   const spec = parseSpec(contextArg);
-  if (spec.kind === 'git' || spec.kind === 'tarball') {
-    throw usageError(`${spec.kind === 'git' ? 'git' : 'remote tarball'} contexts are not supported by slipway build yet; clone or download it and pass the folder`);
+  if (spec.kind === 'git' && spec.url.toLowerCase().startsWith('file://')) {
+    return { kind: 'git-local', url: spec.url, ref: spec.ref, subfolder: spec.subfolder, dockerfile: remoteDockerfile(file) };
   }
-  if (spec.kind === 'local') return localSource(resolve(where.cwd, spec.path), file, where);
+  if (spec.kind === 'git' || spec.kind === 'tarball') return { kind: 'remote', location: contextArg, dockerfile: remoteDockerfile(file) };
+  if (spec.kind === 'local') return localSource(resolve(where.cwd, spec.path), file, where, newId);
   if (file === undefined) throw usageError('with /dev/null as the context, pass the Dockerfile with -f FILE or -f - (stdin)');
   return { kind: 'none', dockerfilePath: file === '-' ? '-' : resolve(where.cwd, file) };
 }

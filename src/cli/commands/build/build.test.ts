@@ -65,27 +65,36 @@ describe('parsing slipway build', () => {
     expect(() => parsePlatform('plan9')).toThrow(/OS must be one of/);
   });
 
-  it.each([
-    ['https://git.example.invalid/org/app.git#main:web', /git contexts are not supported/],
-    ['git@git.example.invalid:org/app.git', /git contexts are not supported/],
-    ['http://127.0.0.1:8080/context.tar.gz', /remote tarball contexts are not supported/],
-    ['ftp://example.invalid/x', /unsupported context scheme/],
-  ])('rejects the context %s as a usage error', (arg, message) => {
-    expect(() => parseBuild(input({}, [arg]), where)).toThrow(message);
+  it('passes git and tarball URLs to the server with -f relative to their root, and clones file:// on this machine', () => {
+    expect(parseBuild(input({}, ['https://git.example.invalid/org/app.git#main:web']), where).source).toEqual({
+      kind: 'remote',
+      location: 'https://git.example.invalid/org/app.git#main:web',
+      dockerfile: 'Dockerfile',
+    });
+    expect(parseBuild(input({ file: 'docker/Dockerfile' }, ['git@git.example.invalid:org/app.git']), where).source).toMatchObject({ kind: 'remote', dockerfile: 'docker/Dockerfile' });
+    expect(parseBuild(input({}, ['http://127.0.0.1:8080/context.tar.gz']), where).source).toMatchObject({ kind: 'remote', location: 'http://127.0.0.1:8080/context.tar.gz' });
+    expect(parseBuild(input({}, ['file:///srv/git/app.git#v1:web']), where).source).toEqual({ kind: 'git-local', url: 'file:///srv/git/app.git', ref: 'v1', subfolder: 'web', dockerfile: 'Dockerfile' });
+    expect(() => parseBuild(input({ file: '../Dockerfile' }, ['https://git.example.invalid/x.git']), where)).toThrow(/-f is a path inside it/);
+    expect(() => parseBuild(input({}, ['ftp://example.invalid/x']), where)).toThrow(/unsupported context scheme/);
   });
 
-  it('rejects a Dockerfile outside the context, /dev/null without -f, -f - with a folder, and a missing context', () => {
-    expect(() => parseBuild(input({ file: '../Dockerfile' }), where)).toThrow(/outside the context folder.*not supported yet/);
+  it('packs a Dockerfile outside the folder under <uuid32hex>_<basename>, as ACR does', () => {
+    const source = parseBuild(input({ file: '../docker/app.Dockerfile' }), where).source;
+    expect(source).toMatchObject({ kind: 'local', dir: '/home/me/app', externalDockerfile: '/home/me/docker/app.Dockerfile' });
+    expect((source as { dockerfile: string }).dockerfile).toMatch(/^[0-9a-f]{32}_app\.Dockerfile$/);
+  });
+
+  it('rejects /dev/null without -f, -f - with a folder, and a missing context', () => {
     expect(() => parseBuild(input({}, ['/dev/null']), where)).toThrow(/pass the Dockerfile with -f/);
     expect(() => parseBuild(input({ file: '-' }), where)).toThrow(/needs \/dev\/null/);
     expect(() => parseBuild(input({}, []), where)).toThrow(/CONTEXT argument is required/);
     expect(parseBuild(input({ file: 'Dockerfile' }, ['/DEV/NULL']), where).source).toEqual({ kind: 'none', dockerfilePath: '/home/me/app/Dockerfile' });
   });
 
-  it('exits 2 through the CLI for an unsupported context, before any request', async () => {
+  it('exits 2 through the CLI for a malformed context, before any request', async () => {
     const captured = captureIo();
-    expect(await runCli(COMMANDS, ['build', '-t', 'a:b', 'https://h.invalid/x.git'], captured.io)).toBe(ExitCode.usage);
-    expect(captured.stderr()).toMatch(/not supported.*\[USAGE_INVALID\]/);
+    expect(await runCli(COMMANDS, ['build', '-t', 'a:b', 'https://h.invalid/x.git#bad..ref'], captured.io)).toBe(ExitCode.usage);
+    expect(captured.stderr()).toMatch(/not a valid git ref.*\[USAGE_INVALID\]/);
     expect(await runCli(COMMANDS, ['build', '--timeout', '0', '.'], captured.io)).toBe(ExitCode.usage);
   });
 });

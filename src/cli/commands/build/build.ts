@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { ApiQuickBuildRequest, ApiRun } from '../../../api/contract/runs.js';
-import { packLocalContext } from '../../../sources/index.js';
+import type { Readable } from 'node:stream';
+import { fetchGitContext, packLocalContext } from '../../../sources/index.js';
 import type { CommandSpec } from '../../command.js';
 import { withClient, type ClientContext } from '../../client/client-context.js';
 import { formatOutput } from '../../output/format.js';
@@ -13,15 +14,26 @@ import { progressReporter } from './upload-progress.js';
 /** Timing knobs tests turn down; the CLI uses the defaults. */
 export type BuildTiming = FollowRunOptions & { readonly now?: () => number };
 
-type ContextPart = Pick<ApiQuickBuildRequest, 'contextId' | 'dockerfile' | 'dockerfileContent'>;
+type ContextPart = Pick<ApiQuickBuildRequest, 'contextId' | 'sourceLocation' | 'dockerfile' | 'dockerfileContent'>;
 
-/** Packs and streams a local folder, or reads the Dockerfile for a build without context. */
+/** A local folder, or a `file://` repository cloned on this machine, as a tar stream. */
+function packSource(source: Extract<BuildSource, { kind: 'local' | 'git-local' }>, signal: AbortSignal): Promise<Readable> {
+  if (source.kind === 'git-local') return fetchGitContext(source.url, source.ref, source.subfolder, { dockerfile: source.dockerfile, signal });
+  const external = source.externalDockerfile === undefined ? {} : { externalDockerfile: { path: source.externalDockerfile, name: source.dockerfile } };
+  return packLocalContext(source.dir, { dockerfile: source.dockerfile, signal, ...external });
+}
+
+/**
+ * Packs and streams a local folder (or file:// repository), passes a git or tarball URL on for
+ * the server to fetch, or reads the Dockerfile for a build without context.
+ */
 async function prepareContext(source: BuildSource, ctx: ClientContext, timing: BuildTiming): Promise<ContextPart> {
   if (source.kind === 'none') {
     const content = source.dockerfilePath === '-' ? await ctx.stdin.readAll() : await readFile(source.dockerfilePath, 'utf8');
     return { contextId: null, dockerfileContent: content };
   }
-  const tar = await packLocalContext(source.dir, { dockerfile: source.dockerfile, signal: ctx.signal });
+  if (source.kind === 'remote') return { contextId: null, sourceLocation: source.location, dockerfile: source.dockerfile };
+  const tar = await packSource(source, ctx.signal);
   const progress = progressReporter(ctx.io, timing.now ?? Date.now);
   const uploaded = await ctx.client.uploadContext(tar, ctx.signal, progress.update);
   progress.done(uploaded.sizeBytes);
@@ -78,7 +90,7 @@ export async function runBuild(options: BuildOptions, ctx: ClientContext, timing
 
 export const BUILD_FLAGS = {
   image: { type: 'string', short: 't', multiple: true, description: 'Image name REPO:TAG to push, repeatable; templated ({{.Run.ID}}, {{.Run.Date}}, $Registry). None: build without pushing' },
-  file: { type: 'string', short: 'f', description: 'Dockerfile, relative to the current folder (default: CONTEXT/Dockerfile); "-" reads it from stdin with /dev/null' },
+  file: { type: 'string', short: 'f', description: 'Dockerfile: for a folder, relative to the current folder and possibly outside it (default: CONTEXT/Dockerfile); for a git or tarball URL, relative to its root; "-" reads it from stdin with /dev/null' },
   'build-arg': { type: 'string', multiple: true, description: 'Build argument NAME=VALUE, repeatable; a bare NAME takes the local environment value or ""' },
   'secret-build-arg': { type: 'string', multiple: true, description: 'Secret build argument NAME[=VALUE], repeatable; never printed nor logged' },
   target: { type: 'string', description: 'Build stage to stop at (multi-stage Dockerfiles)' },
@@ -102,6 +114,8 @@ export const buildCommand: CommandSpec = {
     'slipway build -t app:v1 -t app:latest -f docker/app.Dockerfile --build-arg VERSION=1.2 .',
     'slipway build --no-logs -o json -t app:{{.Run.ID}} ./app',
     'slipway build -t tool:v1 -f - /dev/null < Dockerfile',
+    'slipway build -t web:{{.Run.ID}} https://git.example.invalid/org/app.git#main:web',
+    'slipway build -t app:v1 http://files.example.invalid/app-context.tar.gz',
   ],
   async run(input, io) {
     const options = parseBuild(input, { env: io.env, cwd: io.cwd });

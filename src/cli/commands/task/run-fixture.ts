@@ -22,6 +22,8 @@ export function run(overrides: Partial<ApiRun> = {}): ApiRun {
     cost: null,
     queuedMs: null,
     durationMs: null,
+    sourceLocation: null,
+    baseImages: [],
     ...overrides,
   };
 }
