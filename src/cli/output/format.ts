@@ -1,6 +1,13 @@
-import jmespath from 'jmespath';
-import { stringify as toYaml } from 'yaml';
+import { createRequire } from 'node:module';
+import type * as Jmespath from 'jmespath';
+import type * as Yaml from 'yaml';
 import { AppError, Errors } from '../../core/errors/index.js';
+
+// jmespath and yaml load on first use (both have CommonJS builds): most commands need neither,
+// and importing them up front cost every CLI start about 50 ms.
+const requireCjs = createRequire(import.meta.url);
+const jmespath = (): typeof Jmespath => requireCjs('jmespath') as typeof Jmespath;
+const toYaml = (value: unknown): string => (requireCjs('yaml') as typeof Yaml).stringify(value);
 
 export const OUTPUT_FORMATS = ['json', 'table', 'tsv', 'yaml'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
@@ -26,7 +33,7 @@ export function parseOutputFormat(text: string | undefined): OutputFormat {
 export function applyQuery(data: unknown, query: string | undefined): unknown {
   if (query === undefined) return data;
   try {
-    return jmespath.search(data as Parameters<typeof jmespath.search>[0], query);
+    return jmespath().search(data as Parameters<typeof Jmespath.search>[0], query);
   } catch (err) {
     throw new AppError(Errors.USAGE_INVALID, { message: `--query is not valid JMESPath: ${(err as Error).message}`, cause: err });
   }

@@ -1,7 +1,5 @@
-import pino from 'pino';
 import type { CommandSpec } from '../../command.js';
 import { flagBool, flagString } from '../../command.js';
-import { loadConfig } from '../../../config/load.js';
 import type { GcReport } from '../../../registry/gc/garbage-collector.js';
 import { OUTPUT_FLAGS, formatOutput, parseOutputFormat } from '../../output/format.js';
 
@@ -48,12 +46,15 @@ export const gcCommand: CommandSpec = {
     const grace = flagString(input, 'grace-seconds');
     if (grace !== undefined) overrides['gc.graceSeconds'] = /^\d+$/.test(grace) ? Number(grace) : grace;
     const file = flagString(input, 'config');
+    // Loaded here, not at the top: client commands start without the config schema and pino.
+    const { loadConfig } = await import('../../../config/load.js');
     const { config } = loadConfig({ env: io.env, overrides, ...(file === undefined ? {} : { file }) });
     // A summary for people unless -o or --query asks for data.
     const output = flagString(input, 'output');
     const query = flagString(input, 'query');
     const format = output === undefined && query === undefined ? undefined : { output: parseOutputFormat(output), ...(query === undefined ? {} : { query }) };
     const { openRegistry } = await import('../../../app/open-registry.js');
+    const { pino } = await import('pino');
     const opened = await openRegistry(config);
     try {
       const ctx = { log: pino({ level: 'silent' }), signal: new AbortController().signal, actor: { name: 'slipway-gc' } };

@@ -1,8 +1,6 @@
-import pino from 'pino';
 import type { CommandSpec } from '../../command.js';
 import { flagString } from '../../command.js';
 import { AppError, Errors } from '../../../core/errors/index.js';
-import { loadConfig } from '../../../config/load.js';
 import type { SeedResult } from '../../../registry/seed/index.js';
 
 const IMAGES = ['busybox'] as const;
@@ -35,10 +33,13 @@ export const seedCommand: CommandSpec = {
     if (output !== 'text' && output !== 'json') throw new AppError(Errors.USAGE_INVALID, { message: `--output must be text or json, not ${output}` });
     const dataDir = flagString(input, 'data-dir');
     const file = flagString(input, 'config');
+    // Loaded here, not at the top: client commands start without the config schema and pino.
+    const { loadConfig } = await import('../../../config/load.js');
     const { config } = loadConfig({ env: io.env, overrides: dataDir === undefined ? {} : { dataDir }, ...(file === undefined ? {} : { file }) });
     const tag = flagString(input, 'tag');
     const { openRegistry } = await import('../../../app/open-registry.js');
     const { seedBusybox } = await import('../../../registry/seed/index.js');
+    const { pino } = await import('pino');
     const opened = await openRegistry(config);
     try {
       const ctx = { log: pino({ level: 'silent' }), signal: new AbortController().signal, actor: { name: 'slipway-seed' } };

@@ -1,6 +1,5 @@
 import type { CommandSpec } from '../../command.js';
 import { flagString } from '../../command.js';
-import { loadConfig } from '../../../config/load.js';
 import { ADMIN_USER } from '../../../auth/auth-service.js';
 
 export const serveCommand: CommandSpec = {
@@ -20,8 +19,9 @@ export const serveCommand: CommandSpec = {
     if (dataDir !== undefined) overrides.dataDir = dataDir;
     if (listen !== undefined) overrides['server.listen'] = listen;
     const file = flagString(input, 'config');
+    // Loaded here, not at the top: every other command starts without the config schema and the server's modules.
+    const { loadConfig } = await import('../../../config/load.js');
     const { config, warnings } = loadConfig({ env: io.env, overrides, ...(file === undefined ? {} : { file }) });
-    // Loaded here, not at the top: every other command starts without the server's modules.
     const { createLogger, startServer } = await import('../../../app/lifecycle.js');
     const logger = createLogger(config.log.level);
     for (const warning of warnings) logger.warn(warning);
