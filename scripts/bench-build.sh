@@ -13,6 +13,8 @@ if [ ! -d node_modules/tsx ]; then
   echo "bench-build: node_modules/tsx is missing; run npm ci" >&2
   exit 1
 fi
+# Measure the CLI as `npm run up` runs it: compiled (bin/slipway falls back to tsx when stale).
+node scripts/build-cli.mjs
 SLIPWAY_ENGINE_SOCKET=$(bash scripts/ensure-engine.sh)
 export SLIPWAY_ENGINE_SOCKET
 exec node --import tsx bench/build-bench.ts "$@"

@@ -7,6 +7,8 @@ cd "$(dirname "$0")/.."
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund
 fi
+# The compiled CLI that the end-to-end tests' bin/slipway runs (tsx while it is stale, see ADR 0006).
+node scripts/build-cli.mjs
 bash scripts/ensure-deps.sh
 SLIPWAY_ENGINE_SOCKET=$(bash scripts/ensure-engine.sh)
 export SLIPWAY_ENGINE_SOCKET
