@@ -55,6 +55,22 @@ export const ConfigSchema = Type.Object(
             description: 'Namespace served as a Docker Hub mirror: anyone may pull repositories under it without credentials (Docker sends none to a mirror); push and delete still need them. Empty disables',
           }),
         ),
+        upstream: Type.Object(
+          {
+            url: env('SLIPWAY_UPSTREAM_URL', Type.Optional(Type.String({ pattern: '^https?://[^\\s/?#@]+/?$', description: 'Registry the mirror namespace pulls through from (`https://registry-1.example.invalid`): what Slipway lacks there is fetched and cached. Unset: no pull-through cache' }))),
+            username: env('SLIPWAY_UPSTREAM_USERNAME', Type.Optional(Type.String({ minLength: 1, description: 'User for the upstream (token or Basic auth); anonymous when unset' }))),
+            password: env('SLIPWAY_UPSTREAM_PASSWORD', Type.Optional(Type.String({ minLength: 1, secret: true, description: 'Password or access token for `username`; never logged' }))),
+            repositoryPrefix: Type.Optional(
+              Type.String({
+                pattern: '^([a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*)?$',
+                description: 'Upstream path the mirror namespace stands for: `<namespace>/x` is fetched as `<prefix>/x` (empty: `x`). Unset: names are kept (`library/x` is `library/x` upstream)',
+              }),
+            ),
+            tagTtlSeconds: env('SLIPWAY_UPSTREAM_TAG_TTL_SECONDS', Type.Integer({ minimum: 0, default: 300, description: 'How long a cached tag is served before upstream is asked again whether it moved (digests never are)' })),
+            timeoutSeconds: env('SLIPWAY_UPSTREAM_TIMEOUT_SECONDS', Type.Integer({ minimum: 1, maximum: 3600, default: 30, description: 'Longest silence from the upstream (connecting, waiting for an answer, between body bytes) before a call fails' })),
+          },
+          { additionalProperties: false, default: {} },
+        ),
       },
       { additionalProperties: false, default: {} },
     ),

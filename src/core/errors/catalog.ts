@@ -107,6 +107,26 @@ export const Errors = defineCatalog({
     message: 'lease on the run was lost',
     description: 'An agent heartbeated or reported a run it no longer holds: its lease expired or was reaped, or the run finished or moved to another agent. The agent must stop working on the run.',
   },
+  UPSTREAM_UNAVAILABLE: {
+    httpStatus: 502,
+    message: 'upstream registry unavailable',
+    description: "The pull-through cache's upstream registry (`registry.upstream.url`) could not be reached, timed out, broke off a transfer or answered 5xx or 429; the detail names the host and the kind of failure. Pulls are answered with what Slipway holds; a miss becomes MANIFEST_UNKNOWN or BLOB_UNKNOWN saying so.",
+  },
+  UPSTREAM_NOT_FOUND: {
+    httpStatus: 404,
+    message: 'not found upstream',
+    description: 'The upstream registry answered 404: the repository, tag or digest does not exist there either.',
+  },
+  UPSTREAM_DENIED: {
+    httpStatus: 502,
+    message: 'upstream registry refused access',
+    description: 'The upstream registry answered 401 or 403 after the token flow: check `registry.upstream.username` and `registry.upstream.password` (or that the repository is public there).',
+  },
+  UPSTREAM_INVALID: {
+    httpStatus: 502,
+    message: 'upstream registry sent invalid content',
+    description: 'What the upstream sent did not match its digest or size, was not a manifest Slipway accepts, or the upstream answered with an unexpected status; nothing of it was stored.',
+  },
   SOURCE_NOT_FOUND: {
     httpStatus: 404,
     message: 'build context not found',
