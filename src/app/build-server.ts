@@ -9,6 +9,7 @@ import { TokenService } from '../auth/token-service.js';
 import { tokenPlugin } from '../auth/http/token-plugin.js';
 import type { Registry } from '../registry/registry.js';
 import { v2Plugin } from '../registry/http/v2-plugin.js';
+import { createPullThroughCache } from '../registry/proxy/index.js';
 import { apiPlugin } from '../api/api-plugin.js';
 import { openRegistry } from './open-registry.js';
 import { healthPlugin } from './health-plugin.js';
@@ -88,8 +89,11 @@ export async function buildServer(config: Readonly<Config>, options: BuildServer
   app.addHook('onResponse', async (request, reply) => {
     request.log.info({ method: request.method, url: request.url.split('?')[0], status: reply.statusCode, durationMs: Math.round(reply.elapsedTime) }, 'request');
   });
+  const proxy = createPullThroughCache(config.registry, registry);
+  if (proxy) app.addHook('onClose', async () => proxy.close());
   await app.register(v2Plugin, {
     registry,
+    proxy,
     auth,
     manifestMaxBytes: config.registry.manifestMaxBytes,
     defaultPageSize: config.registry.defaultPageSize,

@@ -1,9 +1,10 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../core/errors/index.js';
 import type { OpContext } from '../../core/context.js';
-import { baseMediaType, MediaType, type RepoName } from '../../oci/index.js';
+import { baseMediaType, MediaType, type Digest, type RepoName } from '../../oci/index.js';
 import type { Registry } from '../registry.js';
 import type { Chunk } from '../uploads/upload-service.js';
+import type { PullThroughCache } from '../proxy/pull-through-cache.js';
 import { OciErrors } from './oci-errors.js';
 import { byteRange, contentLength, contentRange, digestParam, manifestRef, pageParams, repoName } from './request-parsing.js';
 
@@ -18,6 +19,14 @@ export interface V2Call {
   readonly limits: { readonly manifestMaxBytes: number; readonly defaultPageSize: number };
   /** Whether the caller may pull `repo` (decides if a mount's `from` can be used). */
   readonly mayPull: (repo: string) => boolean;
+  /** Consulted on pulls of the mirror namespace when an upstream is configured. */
+  readonly proxy: PullThroughCache | undefined;
+}
+
+/** The blob's size here, fetched into the store first when the pull-through cache covers the repository. */
+function blobSize(call: V2Call, digest: Digest): Promise<number> {
+  const { proxy, ctx, name } = call;
+  return proxy?.covers(name) ? proxy.blobSize(ctx, name, digest) : call.registry.blobs.stat(ctx, name, digest);
 }
 
 function uploadHeaders(reply: FastifyReply, session: { name: string; id: string; size: number }): void {
@@ -105,11 +114,8 @@ export async function getBlob(call: V2Call): Promise<void> {
   const { registry, ctx, name, reply, request } = call;
   const digest = digestParam(call.ref);
   reply.header('Docker-Content-Digest', digest).header('Accept-Ranges', 'bytes').header('Content-Type', 'application/octet-stream');
-  if (request.method === 'HEAD') {
-    const size = await registry.blobs.stat(ctx, name, digest);
-    return reply.code(200).header('Content-Length', String(size)).send();
-  }
-  const size = await registry.blobs.stat(ctx, name, digest);
+  const size = await blobSize(call, digest);
+  if (request.method === 'HEAD') return reply.code(200).header('Content-Length', String(size)).send();
   const range = byteRange(request.headers.range, size);
   if (range === 'unsatisfiable') {
     reply.header('Content-Range', `bytes */${size}`); // RFC 9110 section 15.5.17
@@ -127,7 +133,9 @@ export async function deleteBlob(call: V2Call): Promise<void> {
 }
 
 export async function getManifest(call: V2Call): Promise<void> {
-  const m = await call.registry.manifests.get(call.ctx, call.name, manifestRef(call.ref));
+  const ref = manifestRef(call.ref);
+  const { proxy, ctx, name } = call;
+  const m = proxy?.covers(name) ? await proxy.manifest(ctx, name, ref) : await call.registry.manifests.get(ctx, name, ref);
   call.reply.code(200).header('Content-Type', m.mediaType).header('Docker-Content-Digest', m.digest).header('Content-Length', String(m.bytes.length));
   return call.reply.send(call.request.method === 'HEAD' ? undefined : m.bytes);
 }

@@ -5,6 +5,7 @@ import type { AuthService, Principal } from '../../auth/auth-service.js';
 import { Action, formatScope, type AccessEntry } from '../../auth/scope.js';
 import { requestAbortSignal, baseUrl } from '../../app/http-support.js';
 import type { Registry } from '../registry.js';
+import type { PullThroughCache } from '../proxy/pull-through-cache.js';
 import { OciErrors } from './oci-errors.js';
 import { ROUTE_METHODS, RouteKind, hasDotSegment, matchRoute, type RouteMatch } from './route-table.js';
 import { repoName } from './request-parsing.js';
@@ -16,6 +17,8 @@ export interface V2PluginOptions {
   readonly manifestMaxBytes: number;
   readonly defaultPageSize: number;
   readonly publicUrl: string | undefined;
+  /** The mirror namespace's pull-through cache, when an upstream is configured. */
+  readonly proxy?: PullThroughCache | undefined;
 }
 
 type Handler = (call: h.V2Call) => Promise<void>;
@@ -123,6 +126,7 @@ async function dispatch(request: FastifyRequest, reply: FastifyReply, options: V
     query,
     limits: { manifestMaxBytes: options.manifestMaxBytes, defaultPageSize: options.defaultPageSize },
     mayPull: (repo: string): boolean => options.auth.permits(principal, { type: 'repository', name: repo, actions: [Action.pull] }),
+    proxy: options.proxy,
   };
   if (route.kind === RouteKind.base) return void reply.code(200).send({});
   if (route.kind === RouteKind.catalog) return h.catalog(call);

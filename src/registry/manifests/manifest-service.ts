@@ -36,6 +36,14 @@ export interface PutResult {
 
 type TagOrDigest = Exclude<ManifestRef, { kind: 'invalid' }>;
 
+interface ManifestWrite {
+  readonly repo: RepoName;
+  readonly ref: TagOrDigest;
+  readonly upload: ManifestUpload;
+  /** From a pull-through cache: referenced content may arrive later. */
+  readonly isCache: boolean;
+}
+
 /** Manifest bytes are immutable per digest, so a small cache in front of the store is always right. */
 class ManifestCache {
   private readonly entries = new Map<string, Buffer>();
@@ -85,7 +93,21 @@ export class ManifestService {
   }
 
   /** Stores a manifest under a tag or its digest, after checking everything it references is here. */
-  async put(ctx: OpContext, repo: RepoName, ref: TagOrDigest, { bytes, contentType }: ManifestUpload): Promise<PutResult> {
+  put(ctx: OpContext, repo: RepoName, ref: TagOrDigest, upload: ManifestUpload): Promise<PutResult> {
+    return this.write(ctx, { repo, ref, upload, isCache: false });
+  }
+
+  /**
+   * Stores a manifest a pull-through cache fetched (its digest checked against the upstream's):
+   * like a push, except that its blobs and child manifests need not be here yet, since they are
+   * fetched on their first pull.
+   */
+  putFromUpstream(ctx: OpContext, repo: RepoName, ref: TagOrDigest, upload: ManifestUpload): Promise<PutResult> {
+    return this.write(ctx, { repo, ref, upload, isCache: true });
+  }
+
+  private async write(ctx: OpContext, { repo, ref, upload, isCache }: ManifestWrite): Promise<PutResult> {
+    const { bytes, contentType } = upload;
     const digest = digestOf(bytes, ref.kind === 'digest' ? digestAlgorithm(ref.digest) : 'sha256');
     if (ref.kind === 'digest' && ref.digest !== digest) throw new AppError(OciErrors.DIGEST_INVALID, { detail: { digest: ref.digest, actual: digest } });
     const parsed = parseManifest(bytes, contentType);
@@ -96,7 +118,7 @@ export class ManifestService {
     await this.meta.withTransaction(async (tx) => {
       const present = await tx.blobs.linkedAmong(repo, needed.map((d) => d.digest));
       const missing = needed.filter((d) => !present.has(d.digest));
-      if (missing.length > 0) {
+      if (missing.length > 0 && !isCache) {
         throw new AppError(OciErrors.MANIFEST_BLOB_UNKNOWN, { detail: { digests: missing.map((d) => d.digest) } });
       }
       await this.blobs.publishBytes(tx, repo, digest, bytes);
