@@ -57,6 +57,7 @@ export function attachEmbeddedAgent(app: FastifyInstance, options: EmbeddedAgent
         engine,
         objects: options.objects,
         registry,
+        ...(config.server.publicUrl === undefined ? {} : { publicRegistry: new URL(config.server.publicUrl).host }),
         pricePerSecond: config.runs.pricePerSecond,
         sources: config.sources,
         pushToken: (runId, repositories) =>

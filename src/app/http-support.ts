@@ -14,8 +14,19 @@ export function requestAbortSignal(request: FastifyRequest): AbortSignal {
   return controller.signal;
 }
 
-/** The URL clients use to reach us: configured, or from the request's own Host. */
+/** `127.0.0.1:5000`, `localhost`, `[::1]:5000`: a client on this machine (the build agent's engine). */
+function isLoopbackHost(host: string): boolean {
+  const name = host.replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
+  return name === 'localhost' || name === '::1' || /^127\.\d+\.\d+\.\d+$/.test(name);
+}
+
+/**
+ * The URL clients use to reach us: `server.publicUrl`, or the request's own Host when none is
+ * set or the client came over loopback (the engine pushing a run's images may not resolve the
+ * public name, and reached us here anyway).
+ */
 export function baseUrl(request: FastifyRequest, publicUrl: string | undefined): string {
-  if (publicUrl) return publicUrl.replace(/\/$/, '');
-  return `${request.protocol}://${request.headers.host ?? 'localhost'}`;
+  const host = request.headers.host;
+  if (publicUrl && !(host !== undefined && isLoopbackHost(host))) return publicUrl.replace(/\/$/, '');
+  return `${request.protocol}://${host ?? 'localhost'}`;
 }

@@ -30,6 +30,8 @@ export interface RunnerOptions {
   readonly objects: ObjectStore;
   /** Slipway's own registry, `host:port`, as the engine reaches it. */
   readonly registry: string;
+  /** Slipway's registry as users name it (the host of `server.publicUrl`), when set. */
+  readonly publicRegistry?: string;
   readonly pricePerSecond: number;
   /** A short-lived registry token with push and pull on exactly these repositories. */
   readonly pushToken: (runId: string, repositories: readonly string[]) => string;
@@ -100,17 +102,18 @@ function withDigests(bases: BaseImageRecord[], resolved: ReadonlyMap<string, str
 }
 
 async function push(x: Execution, targets: readonly TargetImage[]): Promise<ImageDescriptor[]> {
-  const own = targets.filter((t) => t.registry === x.options.registry);
+  const own = targets.filter((t) => t.isOwn);
   const token = x.options.pushToken(x.runId, [...new Set(own.map((t) => t.repository))]);
   const out: ImageDescriptor[] = [];
   for (const target of targets) {
-    x.log.line(`pushing ${target.reference}`);
+    const shown = `${target.registry}/${target.repository}:${target.tag}`;
+    x.log.line(`pushing ${shown}`);
     // As Basic credentials, not `registrytoken`: dockerd then runs the ordinary token flow with
     // them (a bare registrytoken made it fetch an anonymous token when a cross-repository mount
     // asked for a wider scope, and the push was denied).
-    const auth = { username: `run:${x.runId}`, password: token, serveraddress: target.registry };
+    const auth = { username: `run:${x.runId}`, password: token, serveraddress: target.reference.slice(0, target.reference.indexOf('/')) };
     const pushed = await x.options.engine.images.push({ image: target.reference, auth, signal: x.control.signal });
-    x.log.line(`pushed ${target.reference}${pushed.digest === undefined ? '' : `@${pushed.digest}`}`);
+    x.log.line(`pushed ${shown}${pushed.digest === undefined ? '' : `@${pushed.digest}`}`);
     out.push({ registry: target.registry, repository: target.repository, tag: target.tag, digest: pushed.digest ?? null });
   }
   return out;
@@ -198,7 +201,7 @@ export async function executeRun(options: RunnerOptions, leased: LeasedRun, cont
       });
       x.contextId = fetched.contextId;
     }
-    const targets = spec.images.map((t) => resolveImageName(t, { runId: run.runId, date: new Date(startedAt), registry: options.registry }));
+    const targets = spec.images.map((t) => resolveImageName(t, { runId: run.runId, date: new Date(startedAt), registry: options.registry, ...(options.publicRegistry === undefined ? {} : { publicRegistry: options.publicRegistry }) }));
     if (targets.some((t) => t === undefined)) throw new AppError(Errors.REQUEST_INVALID, { message: 'an image name is invalid after templating' });
     return { kind: 'complete', outcome: await build(x, targets as TargetImage[], secretArgs) };
   } catch (err) {

@@ -15,8 +15,17 @@ describe('image names', () => {
   });
 
   it('puts names without a registry host into Slipway and defaults the tag to latest', () => {
-    expect(resolveImageName('team/app', ctx)).toEqual({ registry: '127.0.0.1:5000', repository: 'team/app', tag: 'latest', reference: '127.0.0.1:5000/team/app:latest' });
-    expect(resolveImageName('localhost:6000/app:v1', ctx)?.registry).toBe('localhost:6000');
+    expect(resolveImageName('team/app', ctx)).toEqual({ registry: '127.0.0.1:5000', repository: 'team/app', tag: 'latest', reference: '127.0.0.1:5000/team/app:latest', isOwn: true });
+    expect(resolveImageName('localhost:6000/app:v1', ctx)).toMatchObject({ registry: 'localhost:6000', isOwn: false });
+  });
+
+  it('shows the public host (server.publicUrl) while the engine pushes to the address it reaches', () => {
+    const pub = { ...ctx, publicRegistry: 'slipway.example.invalid' };
+    expect(renderTemplate('{{.Run.Registry}}/app:$ID', pub)).toBe('slipway.example.invalid/app:ca7');
+    for (const name of ['app:v1', 'slipway.example.invalid/app:v1', '127.0.0.1:5000/app:v1', '{{.Run.Registry}}/app:v1']) {
+      expect(resolveImageName(name, pub), name).toEqual({ registry: 'slipway.example.invalid', repository: 'app', tag: 'v1', reference: '127.0.0.1:5000/app:v1', isOwn: true });
+    }
+    expect(resolveImageName('other.example.invalid/app:v1', pub)).toMatchObject({ registry: 'other.example.invalid', reference: 'other.example.invalid/app:v1', isOwn: false });
   });
 
   it('rejects invalid names and digests', () => {

@@ -7,6 +7,11 @@ export interface NameContext {
   readonly date: Date;
   /** Slipway's own registry, `host:port`, as the engine reaches it. */
   readonly registry: string;
+  /**
+   * Slipway's registry as users name it (the host of `server.publicUrl`), when that differs:
+   * `{{.Run.Registry}}` renders to it and output images show it; the engine still uses `registry`.
+   */
+  readonly publicRegistry?: string;
 }
 
 /** A `-t` value resolved into the image to tag and push. */
@@ -16,6 +21,8 @@ export interface TargetImage {
   readonly tag: string;
   /** `registry/repository:tag`, the name the engine tags and pushes. */
   readonly reference: string;
+  /** Whether the image goes into Slipway's own registry (pushed with the run's token). */
+  readonly isOwn: boolean;
 }
 
 /** ACR's `{{.Run.Date}}`: UTC `yyyyMMdd-HHmmssz`, e.g. `20260301-120005z`. */
@@ -26,12 +33,13 @@ export function runDate(date: Date): string {
 
 /** Replaces `{{.Run.ID}}`, `{{.Run.Date}}`, `{{.Run.Registry}}`, `$Registry`, `$RegistryName` and `$ID`. */
 export function renderTemplate(template: string, ctx: NameContext): string {
+  const registry = ctx.publicRegistry ?? ctx.registry;
   return template
     .replace(/\{\{\s*\.Run\.ID\s*\}\}/g, ctx.runId)
     .replace(/\{\{\s*\.Run\.Date\s*\}\}/g, runDate(ctx.date))
-    .replace(/\{\{\s*\.Run\.Registry\s*\}\}/g, ctx.registry)
-    .replace(/\$RegistryName\b/g, ctx.registry)
-    .replace(/\$Registry\b/g, ctx.registry)
+    .replace(/\{\{\s*\.Run\.Registry\s*\}\}/g, registry)
+    .replace(/\$RegistryName\b/g, registry)
+    .replace(/\$Registry\b/g, registry)
     .replace(/\$ID\b/g, ctx.runId);
 }
 
@@ -45,7 +53,7 @@ export function referenceHost(name: string): string | undefined {
 
 /**
  * Renders a `-t` template and splits it into registry, repository and tag; a name without a
- * registry host goes into Slipway's own registry. Undefined when the result is not a valid
+ * registry host, or with Slipway's public host, goes into Slipway's own registry. Undefined when the result is not a valid
  * `[host/]repo[:tag]` (digests cannot be tags).
  */
 export function resolveImageName(template: string, ctx: NameContext): TargetImage | undefined {
@@ -54,6 +62,8 @@ export function resolveImageName(template: string, ctx: NameContext): TargetImag
   const rest = host === undefined ? rendered : rendered.slice(host.length + 1);
   const ref = parseImageRef(rest);
   if (ref === undefined || ref.tag === undefined) return undefined;
-  const registry = host ?? ctx.registry;
-  return { registry, repository: ref.repo, tag: ref.tag, reference: `${registry}/${ref.repo}:${ref.tag}` };
+  const isOwn = host === undefined || host === ctx.registry || host === ctx.publicRegistry;
+  const registry = isOwn ? (ctx.publicRegistry ?? ctx.registry) : (host as string);
+  const engineRegistry = isOwn ? ctx.registry : registry;
+  return { registry, repository: ref.repo, tag: ref.tag, reference: `${engineRegistry}/${ref.repo}:${ref.tag}`, isOwn };
 }

@@ -38,6 +38,19 @@ describe('/v2/ base endpoint', () => {
     expect(res.headers['docker-distribution-api-version']).toBe('registry/2.0');
   });
 
+  it('puts server.publicUrl in the realm, except for a client that came over loopback', async () => {
+    const pub = await buildTestServer({ overrides: { 'server.publicUrl': 'https://slipway.example.invalid/' } });
+    try {
+      const realm = async (host: string): Promise<string> => (await pub.get('/v2/', { auth: false, headers: { host } })).headers['www-authenticate'] as string;
+      expect(await realm('slipway.example.invalid')).toContain('realm="https://slipway.example.invalid/oauth2/token"');
+      expect(await realm('10.1.2.3:5000')).toContain('realm="https://slipway.example.invalid/oauth2/token"');
+      expect(await realm('127.0.0.1:5000')).toContain('realm="http://127.0.0.1:5000/oauth2/token"');
+      expect(await realm('[::1]:5000')).toContain('realm="http://[::1]:5000/oauth2/token"');
+    } finally {
+      await pub.close();
+    }
+  });
+
   it('answers 200 with admin Basic credentials, with and without the trailing slash', async () => {
     for (const url of ['/v2/', '/v2']) {
       const res = await server.get(url);

@@ -215,3 +215,25 @@ describe('shutdown', () => {
     expect(closingPort).toBeGreaterThan(0);
   });
 });
+
+describe('server.publicUrl', () => {
+  it('names output images with the public host while the engine pushes over loopback', async () => {
+    const pub = await buildTestServer({ overrides: { 'engine.socket': socket, 'server.publicUrl': 'https://slipway.example.invalid' } });
+    try {
+      const pubPort = await listenLocal(pub.app);
+      const dockerfileContent = `FROM 127.0.0.1:${port}/library/busybox\nRUN echo public-name\n`;
+      const res = await pub.request({ method: 'POST', url: '/api/v1/runs', payload: { contextId: null, dockerfileContent, images: ['{{.Run.Registry}}/pub/app:{{.Run.ID}}', 'pub/app:latest'] } });
+      expect(res.statusCode, res.body).toBe(201);
+      const runId = res.json<ApiRun>().runId;
+      const log = await (await fetch(`http://127.0.0.1:${pubPort}/api/v1/runs/${runId}/logs?follow=true`, { headers: { authorization: BASIC_AUTH }, signal: AbortSignal.timeout(60_000) })).text();
+      const run = (await pub.get(`/api/v1/runs/${runId}`)).json<ApiRun>();
+      expect(run.status, `${run.runErrorMessage}\n${log}`).toBe('Succeeded');
+      expect(run.outputImages.map((i) => `${i.registry}/${i.repository}:${i.tag}`)).toEqual([`slipway.example.invalid/pub/app:${runId}`, 'slipway.example.invalid/pub/app:latest']);
+      expect(log).toContain(`pushed slipway.example.invalid/pub/app:${runId}@sha256:`);
+      const head = await pub.head(`/v2/pub/app/manifests/${runId}`, { headers: { accept: 'application/vnd.docker.distribution.manifest.v2+json, application/vnd.oci.image.manifest.v1+json' } });
+      expect(head.headers['docker-content-digest']).toBe(run.outputImages[0]?.digest);
+    } finally {
+      await pub.close();
+    }
+  });
+});
