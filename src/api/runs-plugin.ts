@@ -15,6 +15,8 @@ import { requestAbortSignal } from '../app/http-support.js';
 import { authorize, sendError } from './api-plugin.js';
 import type { ApiContext, ApiRun } from './contract/runs.js';
 import { parseQuickBuild } from './quick-build-request.js';
+import { resolveImageName } from '../runner/image-names.js';
+import type { QuickBuildSpec } from '../tasks/quick-build.js';
 
 export interface RunsPluginOptions {
   readonly auth: AuthService;
@@ -66,6 +68,14 @@ async function storeContext(objects: ObjectStore, request: FastifyRequest, maxBy
     throw isAppError(err) ? err : new AppError(Errors.SOURCE_INVALID, { message: (err as Error).message });
   }
   return { contextId, sizeBytes: uploaded, digest: `sha256:${hash.digest('hex')}` };
+}
+
+/** Repositories in Slipway a quick build pushes to (names rendered as at creation; no push with noPush). */
+function ownRepositories(spec: QuickBuildSpec, registry: string): string[] {
+  if (spec.noPush) return [];
+  const probe = { runId: 'ca1', date: new Date(), registry };
+  const targets = spec.images.map((name) => resolveImageName(name, probe)).filter((t) => t?.isOwn === true);
+  return [...new Set(targets.map((t) => (t as { repository: string }).repository))];
 }
 
 function listQuery(request: FastifyRequest): { top: number; status?: RunRecord['status']; image?: string } {
@@ -155,6 +165,10 @@ export async function runsPlugin(app: FastifyInstance, options: RunsPluginOption
     await authorize(request, auth, RUN_SCOPE);
     const registry = options.registryHost() ?? request.headers.host ?? 'localhost';
     const parsed = await parseQuickBuild(request.body, { registry, policy, contextExists: async (id) => (await sizeOf(objects, StorageLayout.context(id))) !== undefined });
+    // The caller must be allowed to push every repository the run will push into Slipway.
+    for (const repository of ownRepositories(parsed.spec, registry)) {
+      await authorize(request, auth, { type: 'repository', name: repository, actions: [Action.push] });
+    }
     const { run } = await queue.enqueue({ runType: 'QuickBuild', trigger: 'Manual', platform: parsed.spec.platform, request: parsed.request, secretRequest: parsed.secretRequest });
     return reply.code(201).send(view(run));
   });

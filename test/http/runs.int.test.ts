@@ -181,6 +181,24 @@ describe('runs API errors', () => {
     const anonymous = await server.request({ method: 'POST', url: '/api/v1/contexts', auth: false, payload: Buffer.from('x') });
     expect(anonymous.statusCode).toBe(401);
   });
+
+  it('needs push on every repository of Slipway the run pushes to (403 AUTH_DENIED naming it)', async () => {
+    const scope = ['repository:slipway-runs:push,pull', 'repository:allowed/app:push,pull'].map(encodeURIComponent).join('&scope=');
+    const issued = await server.get(`/oauth2/token?service=slipway&scope=${scope}`);
+    expect(issued.statusCode, issued.body).toBe(200);
+    const auth = `Bearer ${issued.json<{ token: string }>().token}`;
+    const create = (images: string[], noPush = false) =>
+      server.request({ method: 'POST', url: '/api/v1/runs', auth, payload: { contextId: null, dockerfileContent: 'FROM scratch\n', images, noPush } });
+    const denied = await create(['allowed/app:v1', 'other/app:v1']);
+    expect(denied.statusCode, denied.body).toBe(403);
+    expect(denied.json()).toMatchObject({ error: { code: 'AUTH_DENIED', detail: { needed: { name: 'other/app', actions: ['push'] } } } });
+    // Not pushing, or pushing to another registry, needs nothing more.
+    const allowed = [await create(['allowed/app:{{.Run.ID}}']), await create(['other/app:v1'], true), await create(['127.0.0.1:9/other/app:v1'])];
+    for (const res of allowed) {
+      expect(res.statusCode, res.body).toBe(201);
+      await server.request({ method: 'POST', url: `/api/v1/runs/${res.json<ApiRun>().runId}/cancel` });
+    }
+  });
 });
 
 describe('without a working engine', () => {
