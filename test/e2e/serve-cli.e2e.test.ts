@@ -3,6 +3,7 @@ import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, basic, sh, sha256, tempDir } from '../helpers/e2e.js';
+import { writeTar } from '../../src/registry/seed/index.js';
 
 interface Run {
   readonly code: number | null;
@@ -119,20 +120,26 @@ describe('slipway serve and the CLI as processes', () => {
     const orphan = Buffer.from('a layer no manifest will ever reference');
     const pushed = await fetch(`${url}/v2/gc/app/blobs/uploads/?digest=${sha256(orphan)}`, { method: 'POST', headers: { authorization: basic('admin', 'gc-password') }, body: orphan });
     expect(pushed.status).toBe(201);
+    // A build context uploaded by a client that never created its run.
+    const context = writeTar([{ type: 'file', path: 'Dockerfile', mode: 0o644, data: Buffer.from('FROM scratch\n') }]);
+    const uploaded = await fetch(`${url}/api/v1/contexts`, { method: 'POST', headers: { authorization: basic('admin', 'gc-password'), 'content-type': 'application/x-tar' }, body: context });
+    expect(uploaded.status).toBe(201);
 
     const graced = await slipway(['gc', '--data-dir', dir.path, '-o', 'json']);
     expect(graced.code).toBe(0);
-    expect(JSON.parse(graced.stdout)).toMatchObject({ dryRun: false, deletedBlobs: 0 });
+    expect(JSON.parse(graced.stdout)).toMatchObject({ dryRun: false, deletedBlobs: 0, removedContexts: 0 });
 
     const dry = await slipway(['gc', '--data-dir', dir.path, '--grace-seconds', '0', '--dry-run', '-o', 'json']);
-    expect(JSON.parse(dry.stdout)).toMatchObject({ dryRun: true, deletedBlobs: 1, freedBytes: orphan.length });
+    expect(JSON.parse(dry.stdout)).toMatchObject({ dryRun: true, deletedBlobs: 1, removedContexts: 1, contextBytes: context.length, freedBytes: orphan.length + context.length });
     expect((await fetch(`${url}/v2/gc/app/blobs/${sha256(orphan)}`, { method: 'HEAD', headers: { authorization: basic('admin', 'gc-password') } })).status).toBe(200);
     const queried = await slipway(['gc', '--data-dir', dir.path, '--grace-seconds', '0', '--dry-run', '--query', 'freedBytes', '-o', 'tsv']);
-    expect(queried.stdout.trim()).toBe(String(orphan.length));
+    expect(queried.stdout.trim()).toBe(String(orphan.length + context.length));
 
     const real = await slipway(['gc', '--data-dir', dir.path, '--grace-seconds', '0', '-o', 'json']);
     expect(real.code).toBe(0);
-    expect(JSON.parse(real.stdout)).toMatchObject({ dryRun: false, removedLinks: 1, deletedBlobs: 1, freedBytes: orphan.length });
+    expect(JSON.parse(real.stdout)).toMatchObject({ dryRun: false, removedLinks: 1, deletedBlobs: 1, removedContexts: 1, freedBytes: orphan.length + context.length });
+    const summary = await slipway(['gc', '--data-dir', dir.path, '--grace-seconds', '0']);
+    expect(summary.stdout).toContain('unused contexts:    0 (0 B)');
     expect((await fetch(`${url}/v2/gc/app/blobs/${sha256(orphan)}`, { method: 'HEAD', headers: { authorization: basic('admin', 'gc-password') } })).status).toBe(404);
     server.child.kill('SIGTERM');
     expect(await server.exited).toBe(0);

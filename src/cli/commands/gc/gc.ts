@@ -1,6 +1,7 @@
 import type { CommandSpec } from '../../command.js';
 import { flagBool, flagString } from '../../command.js';
 import type { GcReport } from '../../../registry/gc/garbage-collector.js';
+import type { ContextGcReport } from '../../../tasks/context-gc.js';
 import { OUTPUT_FLAGS, formatOutput, parseOutputFormat } from '../../output/format.js';
 
 function humanBytes(bytes: number): string {
@@ -14,7 +15,7 @@ function humanBytes(bytes: number): string {
   return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
 }
 
-function summary(report: GcReport): string {
+function summary(report: GcReport & ContextGcReport): string {
   const verb = report.dryRun ? 'would free' : 'freed';
   return [
     `garbage collection ${report.dryRun ? '(dry run) ' : ''}${verb} ${humanBytes(report.freedBytes)}`,
@@ -24,6 +25,7 @@ function summary(report: GcReport): string {
     `  blobs deleted:      ${report.deletedBlobs}`,
     `  stray objects:      ${report.strayObjects}`,
     `  expired uploads:    ${report.expiredUploads}`,
+    `  unused contexts:    ${report.removedContexts} (${humanBytes(report.contextBytes)})`,
   ].join('\n');
 }
 
@@ -58,7 +60,11 @@ export const gcCommand: CommandSpec = {
     const opened = await openRegistry(config);
     try {
       const ctx = { log: pino({ level: 'silent' }), signal: new AbortController().signal, actor: { name: 'slipway-gc' } };
-      const report = await opened.registry.gc.run(ctx, { dryRun: flagBool(input, 'dry-run'), graceSeconds: config.gc.graceSeconds, uploadExpirySeconds: config.gc.uploadExpirySeconds });
+      const dryRun = flagBool(input, 'dry-run');
+      const registryReport = await opened.registry.gc.run(ctx, { dryRun, graceSeconds: config.gc.graceSeconds, uploadExpirySeconds: config.gc.uploadExpirySeconds });
+      const { collectUnusedContexts } = await import('../../../tasks/context-gc.js');
+      const contexts = await collectUnusedContexts(opened.objects, opened.runQueue, { dryRun, graceSeconds: config.gc.graceSeconds });
+      const report = { ...registryReport, ...contexts, freedBytes: registryReport.freedBytes + contexts.contextBytes };
       io.out(format ? formatOutput(report, format) : summary(report));
       return 0;
     } finally {
