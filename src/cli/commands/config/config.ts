@@ -25,15 +25,16 @@ export const configCheckCommand: CommandSpec = {
 
 export const configPrintCommand: CommandSpec = {
   path: ['config', 'print'],
-  summary: 'Print the effective configuration as YAML (it holds no secrets)',
+  summary: 'Print the effective configuration as YAML, secret fields (registry.upstream.password) shown as [redacted]',
   usage: 'slipway config print [--config FILE]',
   flags: configFlags,
   async run(input, io) {
     const file = flagString(input, 'config');
     const { loadConfig } = await import('../../../config/load.js');
     const { stringify } = await import('yaml');
+    const { redactSecrets } = await import('../../../config/redact.js');
     const { config } = loadConfig({ env: io.env, ...(file === undefined ? {} : { file }) });
-    io.out(stringify(config));
+    io.out(stringify(redactSecrets(config)));
     return 0;
   },
 };
