@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { AppError, isAppError } from '../../core/errors/index.js';
 import type { ApiClient } from './api-client.js';
 import { ClientErrors } from './client-errors.js';
+import type { HttpResponse } from './node-http-fetch.js';
 
 export interface FollowLogsOptions {
   readonly runId: string;
@@ -108,7 +109,7 @@ async function readOnce(client: ApiClient, options: FollowLogsOptions, from: num
  * The server says where its body starts (`X-Log-Offset`). If it starts before the offset asked
  * for, the overlap was already written and is skipped; a later start (log truncated) is accepted.
  */
-function bodyStart(response: Response, requested: number): number {
+function bodyStart(response: HttpResponse, requested: number): number {
   const header = response.headers.get('x-log-offset');
   return header !== null && /^\d+$/.test(header) ? Number(header) : requested;
 }
