@@ -163,6 +163,14 @@ export interface CreateContainerOptions extends CallOptions {
   readonly labels?: Readonly<Record<string, string>>;
   readonly limits?: ResourceLimits;
   readonly user?: string;
+  /** Full privileges (`--privileged`). @defaultValue false */
+  readonly privileged?: boolean;
+  /** Published ports in `docker run -p` syntax: `8080:80`, `80`, `127.0.0.1:8080:80/udp`. */
+  readonly ports?: readonly string[];
+  /** Exposed ports without publishing (`--expose`): `80`, `53/udp`. */
+  readonly expose?: readonly string[];
+  /** Extra DNS names on `network` (a user-defined network resolves the container name anyway). */
+  readonly networkAliases?: readonly string[];
 }
 
 export interface ContainerRef extends CallOptions {
@@ -208,6 +216,10 @@ export interface ContainerRunner {
   remove(options: ContainerRef & { readonly force?: boolean }): Promise<void>;
   /** All containers (running or not), optionally only those with every `labels` pair. */
   list(options?: CallOptions & { readonly labels?: Readonly<Record<string, string>> }): Promise<ContainerSummary[]>;
+  /** Extracts a tar stream into the container's filesystem (or a volume mounted in it) at `path`, which must exist. */
+  putArchive(options: ContainerRef & { readonly path: string; readonly tar: Readable }): Promise<void>;
+  /** A tar stream of `path` in the container (a file or a folder, the folder itself as the top entry). */
+  getArchive(options: ContainerRef & { readonly path: string }): Promise<Readable>;
 }
 
 export interface ResourceOptions extends CallOptions {
@@ -215,10 +227,16 @@ export interface ResourceOptions extends CallOptions {
   readonly labels?: Readonly<Record<string, string>>;
 }
 
+export interface NetworkOptions extends ResourceOptions {
+  /** @defaultValue 'bridge' */
+  readonly driver?: string;
+  readonly ipv6?: boolean;
+}
+
 /** Named networks and volumes that a run's step containers share. */
 export interface EngineResources {
   /** Creates a bridge network; CONFLICT when the name is taken. Resolves with its id. */
-  createNetwork(options: ResourceOptions): Promise<{ readonly id: string }>;
+  createNetwork(options: NetworkOptions): Promise<{ readonly id: string }>;
   /** Removes a network by name or id; absent is not an error. */
   removeNetwork(options: CallOptions & { readonly name: string }): Promise<void>;
   /** Creates a local volume; creating an existing one returns it (the engine's rule). */

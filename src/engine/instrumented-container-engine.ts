@@ -78,6 +78,8 @@ function wrapContainers(inner: ContainerRunner, guard: Guard): ContainerRunner {
     stop: (o) => guard('containers.stop', o.signal, () => inner.stop(o)),
     remove: (o) => guard('containers.remove', o.signal, () => inner.remove(o)),
     list: (o = {}) => guard('containers.list', o.signal, () => inner.list(o)),
+    putArchive: (o) => guard('containers.putArchive', o.signal, () => inner.putArchive(o)),
+    getArchive: (o) => guard('containers.getArchive', o.signal, () => inner.getArchive(o)),
   };
 }
 

@@ -220,6 +220,38 @@ export function containerEngineSuite(name: string, factories: ContainerEngineFac
       await engine.resources.removeVolume({ name: volume.name });
     });
 
+    test('copies a tar into a volume through a created container, reads it back, and publishes ports', async () => {
+      const volume = `slipway-test-arch-${id}`;
+      await engine.resources.createVolume({ name: volume, labels: label });
+      try {
+        const { id: holder } = await engine.containers.create({ image: base, cmd: ['true'], labels: label, mounts: [{ type: 'volume', source: volume, target: '/workspace' }] });
+        containers.add(holder);
+        await engine.containers.putArchive({ id: holder, path: '/workspace', tar: tarOf({ 'note.txt': `archived-${id}` }) });
+        const chunks: Buffer[] = [];
+        for await (const chunk of await engine.containers.getArchive({ id: holder, path: '/workspace/note.txt' })) chunks.push(chunk as Buffer);
+        expect(Buffer.concat(chunks).toString('latin1')).toContain(`archived-${id}`);
+        await expectCode(engine.containers.putArchive({ id: holder, path: '/no/such/dir', tar: tarOf({ 'x': 'y' }) }), 'ENGINE_NOT_FOUND');
+
+        // (Privileged containers cannot start on these sandboxed machines: runc may not apply all capabilities.)
+        const { id: reader } = await engine.containers.create({
+          image: base,
+          cmd: ['cat', '/workspace/note.txt'],
+          labels: label,
+          expose: ['8080'],
+          ports: ['127.0.0.1::8080', '9090/udp'],
+          mounts: [{ type: 'volume', source: volume, target: '/workspace' }],
+        });
+        containers.add(reader);
+        await engine.containers.start({ id: reader });
+        expect((await engine.containers.wait({ id: reader })).exitCode).toBe(0);
+        expect((await collectLogs(engine.containers.logs({ id: reader }))).stdout).toBe(`archived-${id}`);
+      } finally {
+        for (const cid of containers) await engine.containers.remove({ id: cid, force: true });
+        containers.clear();
+        await engine.resources.removeVolume({ name: volume, force: true });
+      }
+    });
+
     test('pushes a built image to a Slipway registry with X-Registry-Auth credentials and pulls it back', async () => {
       const server = await buildTestServer();
       try {

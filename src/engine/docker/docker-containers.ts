@@ -9,6 +9,7 @@ import type {
   WaitResult,
 } from '../container-engine.js';
 import { isEngineError } from '../engine-error.js';
+import type { Readable } from 'node:stream';
 import type { DockerHttp } from './docker-http.js';
 import { demuxLogs } from './log-demux.js';
 
@@ -24,9 +25,33 @@ function toDockerMount(m: Mount): Record<string, unknown> {
   return { Type: m.type, Target: m.target, ReadOnly: m.readOnly ?? false, ...(m.type === 'tmpfs' ? {} : { Source: m.source }) };
 }
 
+/** `[ip:][hostPort:]containerPort[/proto]` → the engine's port key and binding. */
+function portBinding(spec: string): { key: string; binding: { HostIp: string; HostPort: string } } {
+  const [main = '', proto = 'tcp'] = spec.split('/');
+  const parts = main.split(':');
+  const containerPort = parts.pop() ?? '';
+  const hostPort = parts.pop() ?? '';
+  const hostIp = parts.join(':');
+  return { key: `${containerPort}/${proto}`, binding: { HostIp: hostIp, HostPort: hostPort } };
+}
+
+function portKey(spec: string): string {
+  const [port = '', proto = 'tcp'] = spec.split('/');
+  return `${port}/${proto}`;
+}
+
 /** `POST /containers/create` body from the port's options. */
 export function createBody(o: CreateContainerOptions): Record<string, unknown> {
   const limits = o.limits ?? {};
+  const bindings: Record<string, Array<{ HostIp: string; HostPort: string }>> = {};
+  const exposed: Record<string, Record<string, never>> = {};
+  for (const spec of o.ports ?? []) {
+    const { key, binding } = portBinding(spec);
+    (bindings[key] ??= []).push(binding);
+    exposed[key] = {};
+  }
+  for (const spec of o.expose ?? []) exposed[portKey(spec)] = {};
+  const aliases = o.networkAliases ?? [];
   return {
     Image: o.image,
     Cmd: o.cmd,
@@ -38,9 +63,13 @@ export function createBody(o: CreateContainerOptions): Record<string, unknown> {
     AttachStdout: false,
     AttachStderr: false,
     Tty: false,
+    ...(Object.keys(exposed).length === 0 ? {} : { ExposedPorts: exposed }),
+    ...(aliases.length === 0 || o.network === undefined ? {} : { NetworkingConfig: { EndpointsConfig: { [o.network]: { Aliases: aliases } } } }),
     HostConfig: {
       Mounts: (o.mounts ?? []).map(toDockerMount),
       NetworkMode: o.network,
+      Privileged: o.privileged ?? false,
+      ...(Object.keys(bindings).length === 0 ? {} : { PortBindings: bindings }),
       Memory: limits.memoryBytes,
       NanoCpus: limits.cpus === undefined ? undefined : Math.round(limits.cpus * 1e9),
       PidsLimit: limits.pids,
@@ -105,6 +134,21 @@ export class DockerContainers implements ContainerRunner {
     await ignoreNotFound(
       this.http.call({ method: 'DELETE', path: `/containers/${encodeURIComponent(o.id)}`, query: { force: o.force, v: true }, signal: o.signal }),
     );
+  }
+
+  async putArchive(o: ContainerRef & { readonly path: string; readonly tar: Readable }): Promise<void> {
+    await this.http.call({
+      method: 'PUT',
+      path: `/containers/${encodeURIComponent(o.id)}/archive`,
+      query: { path: o.path },
+      headers: { 'content-type': 'application/x-tar' },
+      body: o.tar,
+      signal: o.signal,
+    });
+  }
+
+  async getArchive(o: ContainerRef & { readonly path: string }): Promise<Readable> {
+    return this.http.send({ method: 'GET', path: `/containers/${encodeURIComponent(o.id)}/archive`, query: { path: o.path }, signal: o.signal });
   }
 
   async list(o: CallOptions & { readonly labels?: Readonly<Record<string, string>> } = {}): Promise<ContainerSummary[]> {

@@ -35,4 +35,21 @@ describe('container create body', () => {
       },
     });
   });
+
+  it('publishes ports in docker run -p syntax, exposes ports, sets privileged and network aliases', () => {
+    const body = createBody({ image: 'img', network: 'net1', privileged: true, ports: ['8080:80', '127.0.0.1::443', '53/udp'], expose: ['9000'], networkAliases: ['db'] });
+    expect(body).toMatchObject({
+      ExposedPorts: { '80/tcp': {}, '443/tcp': {}, '53/udp': {}, '9000/tcp': {} },
+      NetworkingConfig: { EndpointsConfig: { net1: { Aliases: ['db'] } } },
+      HostConfig: {
+        Privileged: true,
+        PortBindings: {
+          '80/tcp': [{ HostIp: '', HostPort: '8080' }],
+          '443/tcp': [{ HostIp: '127.0.0.1', HostPort: '' }],
+          '53/udp': [{ HostIp: '', HostPort: '' }],
+        },
+      },
+    });
+    expect(createBody({ image: 'img' })).not.toHaveProperty('ExposedPorts');
+  });
 });

@@ -5,7 +5,7 @@ import { EngineError, type EngineErrorKind } from '../engine-error.js';
 export type QueryValue = string | number | boolean | readonly string[] | undefined;
 
 export interface DockerRequest {
-  readonly method: 'GET' | 'POST' | 'DELETE' | 'HEAD';
+  readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'HEAD';
   readonly path: string;
   readonly query?: Readonly<Record<string, QueryValue>>;
   readonly headers?: Readonly<Record<string, string>>;

@@ -1,4 +1,4 @@
-import type { CallOptions, EngineResources, ResourceOptions } from '../container-engine.js';
+import type { CallOptions, EngineResources, NetworkOptions, ResourceOptions } from '../container-engine.js';
 import { ignoreNotFound } from './docker-containers.js';
 import type { DockerHttp } from './docker-http.js';
 
@@ -6,11 +6,11 @@ import type { DockerHttp } from './docker-http.js';
 export class DockerResources implements EngineResources {
   constructor(private readonly http: DockerHttp) {}
 
-  async createNetwork(o: ResourceOptions): Promise<{ readonly id: string }> {
+  async createNetwork(o: NetworkOptions): Promise<{ readonly id: string }> {
     const res = await this.http.json<{ Id: string }>({
       method: 'POST',
       path: '/networks/create',
-      body: { Name: o.name, Driver: 'bridge', CheckDuplicate: true, Labels: o.labels ?? {} },
+      body: { Name: o.name, Driver: o.driver ?? 'bridge', EnableIPv6: o.ipv6 ?? false, CheckDuplicate: true, Labels: o.labels ?? {} },
       signal: o.signal,
     });
     return { id: res.Id };
