@@ -33,6 +33,28 @@ export interface BaseImageRecord extends ImageDescriptor {
   readonly isRuntime: boolean;
 }
 
+/** Status of one step of a multi-step run (acb's step states, in ACR's run-status spelling). */
+export type RunStepStatus = 'Skipped' | 'Running' | 'Succeeded' | 'Failed';
+
+/** One step of a multi-step run as recorded when the run ends. */
+export interface RunStepRecord {
+  readonly id: string;
+  readonly type: 'build' | 'push' | 'cmd';
+  readonly status: RunStepStatus;
+  readonly startTime: string | null;
+  readonly finishTime: string | null;
+  /** The last container's exit code (cmd steps), else null. */
+  readonly exitCode: number | null;
+  /** Container runs, retries and repeats included. */
+  readonly attempts: number;
+  /** What went wrong, also when `ignoreErrors` let the run go on. */
+  readonly errorMessage: string | null;
+  /** build steps: the images tagged; push steps: the images pushed (with digests). */
+  readonly images: readonly ImageDescriptor[];
+  /** build steps: FROM images with the digests the build resolved. */
+  readonly baseImages: readonly BaseImageRecord[];
+}
+
 /** A run as stored, without its secret request. Times are ISO-8601 UTC strings. */
 export interface RunRecord {
   readonly runId: string;
@@ -66,6 +88,8 @@ export interface RunRecord {
   readonly billedSeconds: number | null;
   readonly cost: number | null;
   readonly logSizeBytes: number | null;
+  /** Multi-step runs: every step of the task, in file order. Empty for quick builds. */
+  readonly steps: readonly RunStepRecord[];
 }
 
 export interface NewRun {
@@ -120,6 +144,7 @@ export interface RunResults {
   readonly billedSeconds?: number;
   readonly cost?: number;
   readonly logSizeBytes?: number;
+  readonly steps?: readonly RunStepRecord[];
 }
 
 export interface RunOutcome extends RunResults {

@@ -12,7 +12,7 @@ function record(overrides: Partial<RunRecord> = {}): RunRecord {
     startTime: '2026-03-01T12:00:00.040Z', finishTime: '2026-03-01T12:00:05.040Z', lastUpdatedTime: '2026-03-01T12:00:05.040Z',
     leaseOwner: 'host:1', leaseExpiresAt: null, heartbeatAt: '2026-03-01T12:00:04.000Z', attempts: 1, maxAttempts: 1,
     isCancelRequested: false, outputImages: [{ registry: 'localhost:5000', repository: 'app', tag: 'ca7', digest: DIGEST }],
-    baseImages: [], errorCode: null, runErrorMessage: null, billedSeconds: 5, cost: 0.0005, logSizeBytes: 900,
+    baseImages: [], errorCode: null, runErrorMessage: null, billedSeconds: 5, cost: 0.0005, logSizeBytes: 900, steps: [],
     ...overrides,
   };
 }
@@ -28,7 +28,7 @@ describe('toRunView', () => {
       sourceTrigger: null, timerTrigger: null, imageUpdateTrigger: null, runErrorMessage: null,
       isArchiveEnabled: false, provisioningState: 'Succeeded',
       trigger: 'Manual', errorCode: null, attempts: 1, isCancelRequested: false, billedSeconds: 5, cost: 0.0005,
-      queuedMs: 40, durationMs: 5000, logSizeBytes: 900,
+      queuedMs: 40, durationMs: 5000, logSizeBytes: 900, sourceLocation: null, baseImages: [], steps: [],
     });
   });
 

@@ -1,4 +1,4 @@
-import type { ImageDescriptor, JsonObject, JsonValue, RunRecord, RunTrigger, RunType } from '../queue/run-queue.js';
+import type { ImageDescriptor, JsonObject, JsonValue, RunRecord, RunStepRecord, RunTrigger, RunType } from '../queue/run-queue.js';
 import type { RunStatus } from './run-state.js';
 
 /** ACR's Platform object; `os` uses ACR's spelling (`Linux`, `Windows`). */
@@ -52,6 +52,8 @@ export interface RunView {
    * (ACR's dependency types). What base-image triggers watch.
    */
   readonly baseImages: readonly BaseImageView[];
+  /** Multi-step runs: each step's status, times, exit code, images and base images; [] for builds. */
+  readonly steps: readonly RunStepRecord[];
 }
 
 export interface BaseImageView {
@@ -113,6 +115,7 @@ export function toRunView(run: RunRecord): RunView {
     durationMs: msBetween(run.startTime, run.finishTime),
     logSizeBytes: run.logSizeBytes,
     sourceLocation: typeof run.request['sourceLocation'] === 'string' ? run.request['sourceLocation'] : null,
+    steps: run.steps,
     baseImages: run.baseImages.map(({ registry, repository, tag, digest, isRuntime }) => ({ registry, repository, tag, digest, type: isRuntime ? 'Runtime' : 'BuildTime' })),
   };
 }

@@ -88,6 +88,21 @@ export interface ApiRun {
   readonly sourceLocation: string | null;
   /** FROM images with their resolved digests; `Runtime` for the final stage's base. */
   readonly baseImages: readonly (ApiImageDescriptor & { readonly type: 'Runtime' | 'BuildTime' })[];
+  /** Multi-step runs: every step, in file order; [] for quick builds. */
+  readonly steps: readonly ApiRunStep[];
+}
+
+export interface ApiRunStep {
+  readonly id: string;
+  readonly type: 'build' | 'push' | 'cmd';
+  readonly status: 'Skipped' | 'Running' | 'Succeeded' | 'Failed';
+  readonly startTime: string | null;
+  readonly finishTime: string | null;
+  readonly exitCode: number | null;
+  readonly attempts: number;
+  readonly errorMessage: string | null;
+  readonly images: readonly ApiImageDescriptor[];
+  readonly baseImages: readonly (ApiImageDescriptor & { readonly isRuntime: boolean })[];
 }
 
 export const TERMINAL_RUN_STATUSES: readonly ApiRunStatus[] = ['Succeeded', 'Failed', 'Canceled', 'Error', 'Timeout'];

@@ -30,7 +30,7 @@ export interface Database {
   runs: RunsTable;
 }
 
-/** The runs table (migration 0002_runs); JSON columns hold text; Generated marks a column with a default. */
+/** The runs table (migrations 0002_runs, 0003_run_steps); JSON columns hold text; Generated marks a column with a default. */
 export interface RunsTable {
   id: GeneratedAlways<number>;
   /** `'ca' || id`, computed by the database. */
@@ -64,4 +64,6 @@ export interface RunsTable {
   billed_seconds: number | null;
   cost: number | null;
   log_size_bytes: number | null;
+  /** Migration 0003: the steps of a multi-step run, JSON. */
+  steps: Generated<string>;
 }

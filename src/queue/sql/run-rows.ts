@@ -1,14 +1,14 @@
 import type { Selectable, Updateable } from 'kysely';
 import type { RunsTable } from '../../metadata/sql/schema.js';
 import { isRunStatus } from '../../tasks/run-state.js';
-import type { BaseImageRecord, ImageDescriptor, JsonObject, RunRecord, RunTrigger, RunType } from '../run-queue.js';
+import type { BaseImageRecord, ImageDescriptor, JsonObject, RunRecord, RunStepRecord, RunTrigger, RunType } from '../run-queue.js';
 
 /** Every column but `secret_request`: what read APIs may select. */
 export const PUBLIC_COLUMNS = [
   'id', 'run_id', 'run_type', 'status', 'trigger', 'task_name', 'platform', 'agent_cpu', 'request', 'pool',
   'priority', 'idempotency_key', 'create_time', 'start_time', 'finish_time', 'updated_time', 'lease_owner',
   'lease_expires_at', 'heartbeat_at', 'attempts', 'max_attempts', 'cancel_requested', 'output_images',
-  'output_refs', 'base_images', 'error_code', 'run_error_message', 'billed_seconds', 'cost', 'log_size_bytes',
+  'output_refs', 'base_images', 'error_code', 'run_error_message', 'billed_seconds', 'cost', 'log_size_bytes', 'steps',
 ] as const satisfies ReadonlyArray<keyof RunsTable>;
 
 export type PublicRunRow = Pick<Selectable<RunsTable>, (typeof PUBLIC_COLUMNS)[number]>;
@@ -49,6 +49,7 @@ export function toRunRecord(row: PublicRunRow): RunRecord {
     billedSeconds: row.billed_seconds,
     cost: row.cost,
     logSizeBytes: row.log_size_bytes,
+    steps: parseJson<RunStepRecord[]>(row.steps, []),
   };
 }
 
@@ -73,6 +74,7 @@ export function resultColumns(results: {
   readonly billedSeconds?: number;
   readonly cost?: number;
   readonly logSizeBytes?: number;
+  readonly steps?: readonly RunStepRecord[];
 }): Updateable<RunsTable> {
   return {
     ...(results.outputImages === undefined
@@ -82,5 +84,6 @@ export function resultColumns(results: {
     ...(results.billedSeconds === undefined ? {} : { billed_seconds: results.billedSeconds }),
     ...(results.cost === undefined ? {} : { cost: results.cost }),
     ...(results.logSizeBytes === undefined ? {} : { log_size_bytes: results.logSizeBytes }),
+    ...(results.steps === undefined ? {} : { steps: JSON.stringify(results.steps) }),
   };
 }

@@ -24,6 +24,7 @@ export function run(overrides: Partial<ApiRun> = {}): ApiRun {
     durationMs: null,
     sourceLocation: null,
     baseImages: [],
+    steps: [],
     ...overrides,
   };
 }
