@@ -17,6 +17,7 @@ import type { ApiContext, ApiRun } from './contract/runs.js';
 import { parseQuickBuild } from './quick-build-request.js';
 import { resolveImageName } from '../runner/image-names.js';
 import type { QuickBuildSpec } from '../tasks/quick-build.js';
+import type { LogSignals } from '../runner/log-signals.js';
 
 export interface RunsPluginOptions {
   readonly auth: AuthService;
@@ -28,6 +29,8 @@ export interface RunsPluginOptions {
   readonly logPollMs?: number;
   /** What runs may fetch and how big a context may be (config `sources`). @defaultValue everything, 1 GiB */
   readonly sources?: SourcePolicy;
+  /** Wakes log followers when an agent in this process appends to a run's log. */
+  readonly logSignals?: LogSignals;
 }
 
 /** Any user who may push (any authenticated user) may upload contexts and start runs. */
@@ -99,6 +102,7 @@ async function sizeOf(objects: ObjectStore, key: string): Promise<number | undef
 interface FollowOptions {
   readonly objects: ObjectStore;
   readonly queue: RunQueue & RunStore;
+  readonly logSignals: LogSignals | undefined;
   readonly runId: string;
   readonly offset: number;
   readonly follow: boolean;
@@ -106,22 +110,41 @@ interface FollowOptions {
   readonly pollMs: number;
 }
 
-/** Waits `ms`, or less when the queue reports the run finished or the client left. */
-function nap(o: FollowOptions, ms: number): Promise<void> {
-  return new Promise((resolve) => {
-    const off = o.queue.on('finished', ({ run }) => {
-      if (run.runId === o.runId) done();
-    });
-    const timer = setTimeout(done, ms);
-    const onAbort = (): void => done();
-    o.signal.addEventListener('abort', onAbort, { once: true });
-    function done(): void {
-      clearTimeout(timer);
-      off();
-      o.signal.removeEventListener('abort', onAbort);
+/**
+ * Resolves once something may have changed for the run: its log grew (an agent in this
+ * process), the queue reports it finished, the client left, or `pollMs` passed (an agent
+ * elsewhere). Armed BEFORE the follower reads status and size, so nothing slips in between.
+ */
+function armWake(o: FollowOptions): { wait: () => Promise<void>; disarm: () => void } {
+  let fire: () => void = () => undefined;
+  let fired = false;
+  const woken = new Promise<void>((resolve) => {
+    fire = () => {
+      fired = true;
       resolve();
-    }
+    };
   });
+  const offFinished = o.queue.on('finished', ({ run }) => {
+    if (run.runId === o.runId) fire();
+  });
+  const offLog = o.logSignals?.subscribe(o.runId, () => fire()) ?? (() => undefined);
+  const onAbort = (): void => fire();
+  o.signal.addEventListener('abort', onAbort, { once: true });
+  let timer: NodeJS.Timeout | undefined;
+  const disarm = (): void => {
+    clearTimeout(timer);
+    offFinished();
+    offLog();
+    o.signal.removeEventListener('abort', onAbort);
+  };
+  return {
+    wait: async () => {
+      if (!fired) timer = setTimeout(fire, o.pollMs);
+      await woken;
+      disarm();
+    },
+    disarm,
+  };
 }
 
 /**
@@ -132,18 +155,23 @@ function nap(o: FollowOptions, ms: number): Promise<void> {
 async function* logBytes(o: FollowOptions): AsyncGenerator<Buffer> {
   let offset = o.offset;
   for (;;) {
-    const run = await o.queue.get(o.runId);
-    const isDone = !o.follow || run === undefined || isTerminalStatus(run.status);
-    const size = (await sizeOf(o.objects, StorageLayout.runLog(o.runId))) ?? 0;
-    if (size > offset) {
-      const stream = await o.objects.read(StorageLayout.runLog(o.runId), { offset, length: size - offset, signal: o.signal });
-      for await (const chunk of stream as AsyncIterable<Buffer>) {
-        offset += chunk.length;
-        yield chunk;
+    const wake = o.follow ? armWake(o) : undefined;
+    try {
+      const run = await o.queue.get(o.runId);
+      const isDone = !o.follow || run === undefined || isTerminalStatus(run.status);
+      const size = (await sizeOf(o.objects, StorageLayout.runLog(o.runId))) ?? 0;
+      if (size > offset) {
+        const stream = await o.objects.read(StorageLayout.runLog(o.runId), { offset, length: size - offset, signal: o.signal });
+        for await (const chunk of stream as AsyncIterable<Buffer>) {
+          offset += chunk.length;
+          yield chunk;
+        }
       }
+      if (isDone || o.signal.aborted || wake === undefined) return;
+      await wake.wait();
+    } finally {
+      wake?.disarm();
     }
-    if (isDone || o.signal.aborted) return;
-    await nap(o, o.pollMs);
     if (o.signal.aborted) return;
   }
 }
@@ -200,7 +228,7 @@ export async function runsPlugin(app: FastifyInstance, options: RunsPluginOption
     const controller = new AbortController();
     reply.raw.once('close', () => controller.abort(new Error('client disconnected')));
     const follow = q.follow === 'true' || q.follow === '1';
-    const body = Readable.from(logBytes({ objects, queue, runId, offset, follow, signal: controller.signal, pollMs: options.logPollMs ?? 250 }));
+    const body = Readable.from(logBytes({ objects, queue, logSignals: options.logSignals, runId, offset, follow, signal: controller.signal, pollMs: options.logPollMs ?? 250 }));
     return reply.header('content-type', 'text/plain; charset=utf-8').header('x-log-offset', String(offset)).header('cache-control', 'no-store').send(body);
   });
 }

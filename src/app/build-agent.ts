@@ -9,6 +9,7 @@ import { Action } from '../auth/scope.js';
 import type { RunQueue } from '../queue/run-queue.js';
 import type { ObjectStore } from '../registry/storage/object-store.js';
 import { RunAgent } from '../runner/agent.js';
+import type { LogSignals } from '../runner/log-signals.js';
 import { createContainerEngine } from './backends.js';
 
 export interface EmbeddedAgentOptions {
@@ -17,6 +18,7 @@ export interface EmbeddedAgentOptions {
   readonly auth: AuthService;
   readonly queue: RunQueue;
   readonly objects: ObjectStore;
+  readonly logSignals: LogSignals;
 }
 
 /** How the engine (on this machine) reaches the server: loopback for a wildcard or loopback bind. */
@@ -60,6 +62,7 @@ export function attachEmbeddedAgent(app: FastifyInstance, options: EmbeddedAgent
         ...(config.server.publicUrl === undefined ? {} : { publicRegistry: new URL(config.server.publicUrl).host }),
         pricePerSecond: config.runs.pricePerSecond,
         sources: config.sources,
+        logSignals: options.logSignals,
         pushToken: (runId, repositories) =>
           options.auth.issueAccessToken(
             { kind: 'token', name: `run:${runId}`, access: repositories.map((name) => ({ type: 'repository', name, actions: [Action.pull, Action.push] })) },

@@ -14,6 +14,7 @@ import { apiPlugin } from '../api/api-plugin.js';
 import { openRegistry } from './open-registry.js';
 import { healthPlugin } from './health-plugin.js';
 import { runsPlugin } from '../api/runs-plugin.js';
+import { LogSignals } from '../runner/log-signals.js';
 import { attachEmbeddedAgent } from './build-agent.js';
 
 export interface BuiltServer {
@@ -102,8 +103,9 @@ export async function buildServer(config: Readonly<Config>, options: BuildServer
   await app.register(tokenPlugin, { auth });
   await app.register(healthPlugin, { registry });
   await app.register(apiPlugin, { registry, auth, prefix: '/api/v1' });
-  const { registryHost } = attachEmbeddedAgent(app, { config, logger: options.logger, auth, queue: opened.runQueue, objects: opened.objects });
-  await app.register(runsPlugin, { auth, objects: opened.objects, queue: opened.runQueue, registryHost, sources: config.sources, prefix: '/api/v1' });
+  const logSignals = new LogSignals();
+  const { registryHost } = attachEmbeddedAgent(app, { config, logger: options.logger, auth, queue: opened.runQueue, objects: opened.objects, logSignals });
+  await app.register(runsPlugin, { auth, objects: opened.objects, queue: opened.runQueue, registryHost, sources: config.sources, logSignals, prefix: '/api/v1' });
 
   return {
     app,

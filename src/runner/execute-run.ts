@@ -11,6 +11,7 @@ import { readContextFile } from './context-file.js';
 import { resolveImageName, type TargetImage } from './image-names.js';
 import { createRedactor } from './redactor.js';
 import { RunLog } from './run-log.js';
+import type { LogSignals } from './log-signals.js';
 import { fetchRemoteContext } from './remote-context.js';
 import { OPEN_SOURCE_POLICY, type SourcePolicy } from '../sources/index.js';
 
@@ -37,6 +38,8 @@ export interface RunnerOptions {
   readonly pushToken: (runId: string, repositories: readonly string[]) => string;
   /** What a run may fetch as its context (config `sources`). @defaultValue everything, 1 GiB */
   readonly sources?: SourcePolicy;
+  /** Told each time a run's log grows (log followers in this process wake up). */
+  readonly logSignals?: LogSignals;
 }
 
 /** Why the agent aborted a run it holds. */
@@ -187,7 +190,7 @@ export async function executeRun(options: RunnerOptions, leased: LeasedRun, cont
   const secretArgs = secrets.secretBuildArgs;
   const redact = createRedactor([...secretArgs.map((a) => a.value), ...urlSecrets(secrets.sourceLocation)]);
   const startedAt = Date.parse(run.startTime ?? new Date().toISOString());
-  const log = await RunLog.open(options.objects, run.runId, redact);
+  const log = await RunLog.open(options.objects, run.runId, redact, () => options.logSignals?.notify(run.runId));
   const x: Execution = { options, runId: run.runId, spec, log, redact, control, startedAt, contextId: spec.contextId };
   try {
     const location = secrets.sourceLocation ?? spec.sourceLocation;

@@ -14,10 +14,14 @@ export class RunLog {
   private failure: unknown;
   private size = 0;
 
-  private constructor(private readonly redact: (text: string) => string) {}
+  private constructor(
+    private readonly redact: (text: string) => string,
+    private readonly onAppend: () => void,
+  ) {}
 
-  static async open(objects: ObjectStore, runId: string, redact: (text: string) => string): Promise<RunLog> {
-    const log = new RunLog(redact);
+  /** `onAppend` is called after each line reached the store (a follower may read it now). */
+  static async open(objects: ObjectStore, runId: string, redact: (text: string) => string, onAppend: () => void = () => undefined): Promise<RunLog> {
+    const log = new RunLog(redact, onAppend);
     log.writer = await objects.openWriter(StorageLayout.runLog(runId));
     log.size = log.writer.sizeBytes;
     return log;
@@ -40,6 +44,7 @@ export class RunLog {
       if (this.writer === undefined || this.failure !== undefined) return;
       try {
         this.size += await this.writer.append(Readable.from([data]));
+        this.onAppend();
       } catch (err) {
         this.failure = err;
       }
