@@ -1,11 +1,19 @@
 /** What replaces a secret in logs and error messages. */
 export const REDACTED = '***';
 
-/** The forms a secret value may take in build output: as is, base64 (both alphabets) and URL-encoded. */
+/** Lines of a multi-line secret at least this long are redacted on their own too (a log line holds one line). */
+const MIN_SECRET_LINE = 8;
+
+/**
+ * The forms a secret value may take in output: as is, base64 (both alphabets), URL-encoded,
+ * and for a multi-line value (a key file, a certificate) each of its lines long enough not to
+ * be common text, since logs are written and read one line at a time.
+ */
 function forms(secret: string): string[] {
   const bytes = Buffer.from(secret, 'utf8');
   const base64 = bytes.toString('base64');
-  return [secret, base64, base64.replace(/=+$/, ''), bytes.toString('base64url'), encodeURIComponent(secret), encodeURIComponent(secret).replace(/%20/g, '+')];
+  const lines = secret.includes('\n') ? secret.split(/\r?\n/).map((l) => l.trim()).filter((l) => l.length >= MIN_SECRET_LINE) : [];
+  return [secret, base64, base64.replace(/=+$/, ''), bytes.toString('base64url'), encodeURIComponent(secret), encodeURIComponent(secret).replace(/%20/g, '+'), ...lines];
 }
 
 /**
