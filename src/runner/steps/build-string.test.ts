@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseBuildCommand } from './build-string.js';
 import { splitShellWords } from './shell-words.js';
+import { envRecord } from './task-runner.js';
 
 describe('splitShellWords', () => {
   it.each([
@@ -44,5 +45,11 @@ describe('parseBuildCommand', () => {
     expect(() => parseBuildCommand('--frobnicate .')).toThrow(/unknown docker build flag "--frobnicate"/);
     expect(() => parseBuildCommand('-t')).toThrow(/needs a value/);
     expect(() => parseBuildCommand('a b')).toThrow(/one context/);
+  });
+});
+
+describe('envRecord', () => {
+  it('unquotes values as the host shell would for --env, and splits on the first =', () => {
+    expect(envRecord([`KEY='{"a": 1}'`, 'PLAIN=x=y', `SPACED="a b"`, `BROKEN='oops`, 'NOEQUALS'])).toEqual({ KEY: '{"a": 1}', PLAIN: 'x=y', SPACED: 'a b', BROKEN: `'oops` });
   });
 });

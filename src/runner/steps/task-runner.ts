@@ -84,11 +84,24 @@ function splitImage(ref: string): { registry: string; repository: string; tag: s
   return { registry: hasHost ? first : '', repository: hasTag ? path.slice(0, colon) : path, tag: hasTag ? path.slice(colon + 1) : null, digest };
 }
 
-function envRecord(env: readonly string[]): Record<string, string> {
+/**
+ * `KEY=VALUE` entries as the container gets them. acb puts `--env KEY=VALUE` on a host shell
+ * command line, so the shell removes quotes: `KEY='a b'` arrives as `a b`. Slipway unquotes the
+ * same way (without expanding `$…`); an entry the shell could not parse stays as written.
+ */
+export function envRecord(env: readonly string[]): Record<string, string> {
   const out: Record<string, string> = {};
   for (const entry of env) {
-    const eq = entry.indexOf('=');
-    if (eq > 0) out[entry.slice(0, eq)] = entry.slice(eq + 1);
+    let text = entry;
+    if (/['"\\]/.test(entry)) {
+      try {
+        text = splitShellWords(entry).join(' ');
+      } catch {
+        text = entry;
+      }
+    }
+    const eq = text.indexOf('=');
+    if (eq > 0) out[text.slice(0, eq)] = text.slice(eq + 1);
   }
   return out;
 }
