@@ -29,7 +29,8 @@ export function looksLikeDockerfile(text: string): boolean {
 
 /**
  * The whole front end: render (comments, aliases, templates, secrets), parse with positions,
- * validate and plan. Never throws for problems in the file: they are all in `diagnostics`.
+ * validate and plan. Never throws for problems in the file: they are all in `diagnostics`. An
+ * AppError thrown by `resolveSecrets` (a secret the run cannot resolve) is passed through.
  */
 export async function loadTask(options: LoadTaskOptions): Promise<LoadedTask> {
   if (looksLikeDockerfile(options.text)) {

@@ -1,3 +1,4 @@
+import { isAppError } from '../core/errors/index.js';
 import { buildAliasSet, substituteAliases, type AliasSet, type SrcLoader } from './aliases.js';
 import { objects } from './decoded-access.js';
 import { errorAt, hasErrors, warningAt, type Diagnostic, type Position } from './diagnostics.js';
@@ -132,6 +133,8 @@ async function secretsPass(source: Stage, options: RenderTaskOptions): Promise<{
   try {
     values = options.resolveSecrets ? await options.resolveSecrets(secrets) : {};
   } catch (err) {
+    // A resolver's own coded error (e.g. TASK_SECRET_UNRESOLVED) is about the run, not the file: let it through.
+    if (isAppError(err)) throw err;
     return { values: {}, diagnostics: [errorAt(decoded[0]!.at, `failed to resolve secrets in the task with error: ${(err as Error).message}`)] };
   }
   const missing = decoded.filter((s) => !Object.hasOwn(values, String(s.values.id)));

@@ -21,7 +21,8 @@ export interface FieldSpec {
   readonly hidden?: boolean;
   /** For hidden keys acb overwrites: the warning to give when one is set. */
   readonly ignoredBecause?: string;
-  readonly enum?: readonly string[];
+  /** A JSON Schema pattern for the allowed values (case-insensitive ones spelled out). */
+  readonly pattern?: string;
 }
 
 export type FieldTable = Readonly<Record<string, FieldSpec>>;
@@ -68,7 +69,7 @@ export const STEP_FIELDS: FieldTable = {
   pull: { type: BOOL, default: false, description: 'cmd steps: pull the image explicitly before running.' },
   cmdDownloadRetries: { type: INT, default: 0, description: 'Retries for the explicit pull.' },
   cmdDownloadRetryDelay: { type: INT, default: 0, description: 'Seconds between pull retries.' },
-  cache: { type: STRING, enum: ['enabled', 'disabled'], description: '`enabled` builds with a registry build cache; `enabled` or `disabled`, any case.' },
+  cache: { type: STRING, pattern: '^([Ee][Nn][Aa][Bb][Ll][Ee][Dd]|[Dd][Ii][Ss][Aa][Bb][Ll][Ee][Dd])$', description: '`enabled` builds with a registry build cache; `enabled` or `disabled`, any case.' },
   volumeMounts: { type: { kind: 'list', of: { kind: 'object', name: 'volumeMount', fields: MOUNT_FIELDS } }, description: 'Task volumes to mount (cmd and build steps only).' },
   exitedWith: { type: INTS, description: 'Parsed for compatibility; has no effect.' },
   exitedWithout: { type: INTS, description: 'Parsed for compatibility; has no effect.' },
@@ -110,7 +111,7 @@ const ALIAS_FIELDS: FieldTable = {
 };
 
 export const TASK_FIELDS: FieldTable = {
-  version: { type: STRING, default: 'v1.0.0', enum: ['1.0-preview-1', 'v1.0.0', 'v1.1.0'], description: 'Task file format version; `v1.1.0` (exactly, lower-case) turns on aliases.' },
+  version: { type: STRING, default: 'v1.0.0', pattern: '^(1\\.0-[Pp][Rr][Ee][Vv][Ii][Ee][Ww]-1|[Vv]1\\.[01]\\.0)$', description: 'Task file format version; `v1.1.0` (exactly, lower-case) turns on aliases.' },
   stepTimeout: { type: INT, default: 600, description: 'Seconds; the timeout of every step that sets none. Values <= 0 mean 600.' },
   steps: { type: { kind: 'list', of: { kind: 'object', name: 'step', fields: STEP_FIELDS } }, description: 'Steps, in order. Exactly one of `cmd`, `build`, `push` per step.' },
   env: { type: STRINGS, description: '`KEY=VALUE` entries added to every step (the step wins). Commas split an entry into several.' },

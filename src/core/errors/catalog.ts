@@ -152,6 +152,11 @@ export const Errors = defineCatalog({
     message: 'build context location not allowed',
     description: "The server's `sources` settings refuse this context: a `file://` URL (`sources.allowFileUrls`) or a host on a loopback or private network (`sources.allowPrivateNetworks`).",
   },
+  TASKFILE_INVALID: {
+    httpStatus: 400,
+    message: 'task file is invalid',
+    description: 'A multi-step task file (or its values file) could not be read, rendered or validated: a YAML error, a template error, or a rule of the format (docs/taskfile.md); the detail lists every problem as `FILE:LINE:COLUMN: error: message`.',
+  },
   UNKNOWN: {
     httpStatus: 500,
     message: 'internal error',
