@@ -11,6 +11,9 @@ import { repositoryDeleteCommand } from './repository/delete.js';
 import { repositoryUntagCommand } from './repository/untag.js';
 import { seedCommand } from './seed/seed.js';
 import { buildCommand } from './build/build.js';
+import { taskfilePlanCommand } from './taskfile/plan.js';
+import { taskfileRenderCommand } from './taskfile/render.js';
+import { taskfileValidateCommand } from './taskfile/validate.js';
 import { taskCancelRunCommand, taskListRunsCommand, taskLogsCommand, taskShowRunCommand } from './task/task-runs.js';
 
 /** Every command the CLI knows, in the order `slipway --help` lists them. */
@@ -29,4 +32,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   taskShowRunCommand,
   taskCancelRunCommand,
   taskLogsCommand,
+  taskfileValidateCommand,
+  taskfileRenderCommand,
+  taskfilePlanCommand,
 ];
