@@ -159,6 +159,11 @@ function templateDiagnostic(err: unknown, lines: LineMap, file: string): Diagnos
   const at: Position = typeof e.line === 'number' ? { line: originalLine(lines, e.line), column: (e.column ?? 0) + 1 } : { line: 0, column: 0 };
   const message = String(e.message ?? err);
   const verb = e.phase === 'parse' ? 'parse' : 'execute';
-  const hint = /nil pointer|map has no entry/.test(message) ? 'a value that is not set cannot be dereferenced: set it with --set or --values, or guard it with `{{if}}`' : undefined;
-  return errorAt(at, `failed to ${verb} template: ${file}. Err: ${message}`, hint);
+  return errorAt(at, `failed to ${verb} template: ${file}. Err: ${message}`, templateHint(message));
+}
+
+function templateHint(message: string): string | undefined {
+  if (/nil pointer|map has no entry/.test(message)) return 'a value that is not set cannot be dereferenced: set it with --set or --values, or guard it with `{{if}}`';
+  if (/can't evaluate field (Run|Values|Secrets|Build)\b/.test(message)) return 'inside {{range}} or {{with}} the dot is the current item: write `$.Run.X` / `$.Values.X` (aliases such as $ID expand to `{{.Run.ID}}`, so use `{{$.Run.ID}}` there)';
+  return undefined;
 }

@@ -89,6 +89,17 @@ describe('slipway taskfile render', () => {
   });
 });
 
+describe('template problems', () => {
+  it('explains that $ID inside {{range}} needs $.Run, at the line of the file', async () => {
+    const path = file('range.yaml', '# c\nversion: v1.1.0\nsteps:\n{{range list "a" "b"}}\n  - cmd: alpine echo {{.}} $ID\n{{end}}\n');
+    const { code, stdout } = await cli(['taskfile', 'validate', path]);
+    expect(code).toBe(1);
+    expect(stdout).toContain(`${path}:5:`);
+    expect(stdout).toContain("can't evaluate field Run in type string");
+    expect(stdout).toContain('hint: inside {{range}} or {{with}} the dot is the current item');
+  });
+});
+
 describe('slipway taskfile plan', () => {
   it('prints the TaskPlan as JSON, with --query and -o yaml', async () => {
     const path = file('plan.yaml', GOOD);
