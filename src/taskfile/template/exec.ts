@@ -237,7 +237,8 @@ export class Executor {
 
   private idealConstant(n: NumberNode): number {
     this.at(n);
-    const looksFloat = /[.eEpP]/.test(n.text) && !/^[+-]?0[xX]/.test(n.text) && !n.text.startsWith("'");
+    const isHexInt = /^[+-]?0[xX]/.test(n.text) && !/[pP]/.test(n.text);
+    const looksFloat = /[.eEpP]/.test(n.text) && !isHexInt && !n.text.startsWith("'");
     if (n.isFloat && looksFloat) return n.float;
     if (n.isInt) return n.int;
     return this.fail(`${n.text} overflows int`);

@@ -222,10 +222,10 @@ class Parser {
   }
 
   private elseBranch(kind: 'if' | 'range' | 'with', pos: number): ListNode {
-    const peek = this.peek();
+    const peek = this.peekNonSpace();
     if (peek.type === TokenType.keyword && peek.val === kind && kind !== 'range') {
       // "{{else if ...}}" is "{{else}}{{if ...}}...{{end}}{{end}}" sharing the last {{end}}.
-      this.next();
+      this.nextNonSpace();
       return { kind: 'list', pos, nodes: [this.branchControl(kind)] };
     }
     const { list, end } = this.itemList();

@@ -23,7 +23,8 @@ export function kindOf(v: unknown): Kind {
   switch (typeof v) {
     case 'undefined': return 'invalid';
     case 'boolean': return 'bool';
-    case 'number': return Number.isInteger(v) ? 'int' : 'float';
+    // Integers beyond 2^53 are most likely float64 in Go (and print as 1e+21 there).
+    case 'number': return Number.isSafeInteger(v) ? 'int' : 'float';
     case 'bigint': return 'int';
     case 'string': return 'string';
     case 'function': return 'func';
