@@ -112,9 +112,9 @@ function replaceAll(re: RegExp, src: string, repl: (m: RegExpExecArray) => strin
   return out + src.slice(lastMatchEnd);
 }
 
-/** Regexp.Split. */
-function split(re: RegExp, pattern: string, s: string, n: number): string[] | null {
-  if (n === 0) return null;
+/** Regexp.Split (a nil result is an empty list: Go prints a typed nil slice as []). */
+function split(re: RegExp, pattern: string, s: string, n: number): string[] {
+  if (n === 0) return [];
   if (pattern.length > 0 && s.length === 0) return [''];
   const parts: string[] = [];
   let beg = 0;
@@ -140,10 +140,7 @@ function regexMatch(pattern: string, s: string): boolean {
 export const REGEX_FUNCS: ReadonlyArray<[string, FuncSpec]> = [
   ['regexMatch', fixed(['string', 'string'], regexMatch)],
   ['regexFind', fixed(['string', 'string'], (p, s) => findAll(compile(p), s, 1)[0]?.[0] ?? '')],
-  ['regexFindAll', fixed(['string', 'string', 'int'], (p, s, n) => {
-    const all = findAll(compile(p), s, n === 0 ? 0 : n).map((m) => m[0]);
-    return all.length === 0 ? null : all;
-  })],
+  ['regexFindAll', fixed(['string', 'string', 'int'], (p, s, n) => findAll(compile(p), s, n).map((m) => m[0]))],
   ['regexReplaceAll', fixed(['string', 'string', 'string'], (p, s, r) => replaceAll(compile(p), s, (m) => expand(r, m)))],
   ['regexReplaceAllLiteral', fixed(['string', 'string', 'string'], (p, s, r) => replaceAll(compile(p), s, () => r))],
   ['regexSplit', fixed(['string', 'string', 'int'], (p, s, n) => split(compile(p), p, s, n))],
