@@ -18,15 +18,15 @@ export interface ParseContext {
   readonly policy: SourcePolicy;
 }
 
-function invalid(message: string, detail?: Record<string, unknown>): AppError {
+export function invalid(message: string, detail?: Record<string, unknown>): AppError {
   return new AppError(Errors.REQUEST_INVALID, { message, ...(detail ? { detail } : {}) });
 }
 
 const ARG_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const PLATFORM = /^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/;
+export const PLATFORM = /^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-function nameValues(value: unknown, field: string): ApiNameValue[] {
+export function nameValues(value: unknown, field: string): ApiNameValue[] {
   if (value === undefined) return [];
   if (!Array.isArray(value)) throw invalid(`${field} must be an array of {name, value}`);
   return value.map((item: unknown) => {
@@ -36,7 +36,7 @@ function nameValues(value: unknown, field: string): ApiNameValue[] {
   });
 }
 
-function optionalString(body: Record<string, unknown>, key: string): string | undefined {
+export function optionalString(body: Record<string, unknown>, key: string): string | undefined {
   const value = body[key];
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'string' || value === '') throw invalid(`${key} must be a non-empty string`, { field: key });
@@ -54,13 +54,13 @@ function images(value: unknown, registry: string): string[] {
   return value as string[];
 }
 
-function timeout(value: unknown): number {
+export function timeout(value: unknown): number {
   if (value === undefined) return DEFAULT_TIMEOUT_SECONDS;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_TIMEOUT_SECONDS) throw invalid(`timeoutSeconds must be an integer from 1 to ${MAX_TIMEOUT_SECONDS}`);
   return value;
 }
 
-async function contextId(value: unknown, ctx: ParseContext): Promise<string | null> {
+export async function contextId(value: unknown, ctx: ParseContext): Promise<string | null> {
   if (value === null) return null;
   if (typeof value !== 'string' || !UUID.test(value)) throw invalid('contextId must be a context id from POST /api/v1/contexts, or null');
   if (!(await ctx.contextExists(value))) throw new AppError(Errors.SOURCE_NOT_FOUND, { message: 'no uploaded context has this id', detail: { contextId: value } });
@@ -68,7 +68,7 @@ async function contextId(value: unknown, ctx: ParseContext): Promise<string | nu
 }
 
 /** A git or tarball URL the agent fetches; a folder must be uploaded, `/dev/null` is contextId null. */
-async function sourceLocation(value: unknown, ctx: ParseContext): Promise<string | null> {
+export async function sourceLocation(value: unknown, ctx: ParseContext): Promise<string | null> {
   if (value === undefined || value === null) return null;
   if (typeof value !== 'string' || value === '' || value.length > 4096) throw invalid('sourceLocation must be a git or tarball URL');
   const spec = parseContextSpec(value);

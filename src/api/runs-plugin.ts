@@ -15,8 +15,12 @@ import { requestAbortSignal } from '../app/http-support.js';
 import { authorize, sendError } from './api-plugin.js';
 import type { ApiContext, ApiRun } from './contract/runs.js';
 import { parseQuickBuild } from './quick-build-request.js';
+import { parseQuickRun } from './quick-run-request.js';
 import { resolveImageName } from '../runner/image-names.js';
 import type { QuickBuildSpec } from '../tasks/quick-build.js';
+import { quickRunSecretsFromJson, type QuickRunSpec } from '../tasks/quick-run.js';
+import { loadQuickRunTask, taskFileError } from '../tasks/quick-run-task.js';
+import type { JsonObject } from '../queue/run-queue.js';
 import type { LogSignals } from '../runner/log-signals.js';
 
 export interface RunsPluginOptions {
@@ -79,6 +83,23 @@ function ownRepositories(spec: QuickBuildSpec, registry: string): string[] {
   const probe = { runId: 'ca1', date: new Date(), registry };
   const targets = spec.images.map((name) => resolveImageName(name, probe)).filter((t) => t?.isOwn === true);
   return [...new Set(targets.map((t) => (t as { repository: string }).repository))];
+}
+
+/** Renders and plans a task file sent as text the way the agent will, with a placeholder run id; secrets render empty. */
+async function checkTaskFile(spec: QuickRunSpec, secretRequest: JsonObject, registry: string): Promise<void> {
+  const secrets = quickRunSecretsFromJson(secretRequest).secretValues;
+  const loaded = await loadQuickRunTask({
+    file: 'task.yaml',
+    text: spec.taskFile ?? '',
+    runId: 'ca0',
+    registry,
+    now: new Date(),
+    values: [...spec.values, ...secrets],
+    valuesText: spec.valuesFile,
+    resolveSecrets: async (list) => Object.fromEntries(list.map((s) => [s.id, ''])),
+  });
+  const problem = taskFileError('task.yaml', loaded);
+  if (problem !== undefined) throw problem;
 }
 
 function listQuery(request: FastifyRequest): { top: number; status?: RunRecord['status']; image?: string } {
@@ -192,6 +213,14 @@ export async function runsPlugin(app: FastifyInstance, options: RunsPluginOption
   app.post('/runs', async (request, reply) => {
     await authorize(request, auth, RUN_SCOPE);
     const registry = options.registryHost() ?? request.headers.host ?? 'localhost';
+    if ((request.body as { runType?: unknown } | null)?.runType === 'QuickRun') {
+      const contextExists = async (id: string): Promise<boolean> => (await sizeOf(objects, StorageLayout.context(id))) !== undefined;
+      const parsed = await parseQuickRun(request.body, { registry, policy, contextExists });
+      // A task file sent as text is checked now: its problems come back at once, as a 400.
+      if (parsed.spec.taskFile !== null) await checkTaskFile(parsed.spec, parsed.secretRequest, registry);
+      const { run } = await queue.enqueue({ runType: 'QuickRun', trigger: 'Manual', platform: parsed.spec.platform, request: parsed.request, secretRequest: parsed.secretRequest });
+      return reply.code(201).send(view(run));
+    }
     const parsed = await parseQuickBuild(request.body, { registry, policy, contextExists: async (id) => (await sizeOf(objects, StorageLayout.context(id))) !== undefined });
     // The caller must be allowed to push every repository the run will push into Slipway.
     for (const repository of ownRepositories(parsed.spec, registry)) {

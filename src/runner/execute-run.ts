@@ -1,8 +1,6 @@
 import { Readable } from 'node:stream';
-import type { ContainerEngine } from '../engine/container-engine.js';
 import { AppError, Errors, isAppError } from '../core/errors/index.js';
-import type { BaseImageRecord, ImageDescriptor, LeasedRun, RunFailure, RunOutcome } from '../queue/run-queue.js';
-import type { ObjectStore } from '../registry/storage/object-store.js';
+import type { BaseImageRecord, ImageDescriptor, LeasedRun, RunOutcome } from '../queue/run-queue.js';
 import { StorageLayout } from '../registry/storage/layout.js';
 import { writeTar } from '../registry/seed/index.js';
 import { quickBuildFromJson, secretsFromJson, type QuickBuildSpec } from '../tasks/quick-build.js';
@@ -11,60 +9,12 @@ import { readContextFile } from './context-file.js';
 import { resolveImageName, type TargetImage } from './image-names.js';
 import { createRedactor } from './redactor.js';
 import { RunLog } from './run-log.js';
-import type { LogSignals } from './log-signals.js';
-import { fetchRemoteContext } from './remote-context.js';
-import { OPEN_SOURCE_POLICY, type SourcePolicy } from '../sources/index.js';
+import { executeTaskRun } from './execute-task-run.js';
+import { fetchRunContext, metering, report, urlSecrets, type Execution as RunExecution, type RunControl, type RunnerOptions, type RunReport } from './run-execution.js';
 
-/** The user name and password of a URL with credentials, redacted from the run's log. */
-function urlSecrets(location: string | null): string[] {
-  if (location === null || !location.includes('@')) return [];
-  try {
-    const url = new URL(location);
-    return [decodeURIComponent(url.password), url.password === '' ? decodeURIComponent(url.username) : ''].filter((v) => v.length >= 4);
-  } catch {
-    return [];
-  }
-}
+export type { AbortCause, RunControl, RunnerOptions, RunReport } from './run-execution.js';
 
-export interface RunnerOptions {
-  readonly engine: ContainerEngine;
-  readonly objects: ObjectStore;
-  /** Slipway's own registry, `host:port`, as the engine reaches it. */
-  readonly registry: string;
-  /** Slipway's registry as users name it (the host of `server.publicUrl`), when set. */
-  readonly publicRegistry?: string;
-  readonly pricePerSecond: number;
-  /** A short-lived registry token with push and pull on exactly these repositories. */
-  readonly pushToken: (runId: string, repositories: readonly string[]) => string;
-  /** What a run may fetch as its context (config `sources`). @defaultValue everything, 1 GiB */
-  readonly sources?: SourcePolicy;
-  /** Told each time a run's log grows (log followers in this process wake up). */
-  readonly logSignals?: LogSignals;
-}
-
-/** Why the agent aborted a run it holds. */
-export type AbortCause = 'cancel' | 'timeout' | 'shutdown';
-
-export interface RunControl {
-  readonly signal: AbortSignal;
-  /** The cause once `signal` fired. */
-  cause(): AbortCause | undefined;
-}
-
-/** What the agent reports to the queue: `complete` with an outcome, or `fail`. */
-export type RunReport = { readonly kind: 'complete'; readonly outcome: RunOutcome } | { readonly kind: 'fail'; readonly failure: RunFailure };
-
-interface Execution {
-  readonly options: RunnerOptions;
-  readonly runId: string;
-  readonly spec: QuickBuildSpec;
-  readonly log: RunLog;
-  readonly redact: (text: string) => string;
-  readonly control: RunControl;
-  readonly startedAt: number;
-  /** The stored context tar: uploaded, or fetched from the run's sourceLocation; null for none. */
-  contextId: string | null;
-}
+type Execution = RunExecution<QuickBuildSpec>;
 
 /** `#6 [1/2] FROM 127.0.0.1:5000/library/busybox@sha256:…`: the digest BuildKit resolved. */
 const FROM_DIGEST = /\bFROM (\S+?)@(sha256:[a-f0-9]{64})/;
@@ -122,11 +72,6 @@ async function push(x: Execution, targets: readonly TargetImage[]): Promise<Imag
   return out;
 }
 
-function metering(x: Execution): { billedSeconds: number; cost: number; logSizeBytes: number } {
-  const billedSeconds = Math.max(1, Math.ceil((Date.now() - x.startedAt) / 1000));
-  return { billedSeconds, cost: Number((billedSeconds * x.options.pricePerSecond).toFixed(6)), logSizeBytes: x.log.sizeBytes };
-}
-
 async function build(x: Execution, targets: readonly TargetImage[], secretArgs: QuickBuildSpec['buildArgs']): Promise<RunOutcome> {
   const spec = x.spec;
   const args = buildArgs(spec, secretArgs);
@@ -155,35 +100,17 @@ async function build(x: Execution, targets: readonly TargetImage[], secretArgs: 
   return { status: 'Succeeded', outputImages, baseImages: withDigests(bases, resolved), ...metering(x) };
 }
 
-const CAUSE_STATUS = { cancel: 'Canceled', timeout: 'Timeout' } as const;
-
-/** Errors caused by what the user asked for (their Dockerfile, their context): the run is Failed, not Error. */
-const FAILED_CODES: ReadonlySet<string> = new Set(
-  [Errors.ENGINE_BUILD_FAILED, Errors.ENGINE_PUSH_FAILED, Errors.SOURCE_NOT_FOUND, Errors.SOURCE_INVALID, Errors.SOURCE_GIT_FAILED, Errors.SOURCE_DOCKERFILE_MISSING, Errors.SOURCE_NOT_ALLOWED].map((e) => e.code),
-);
-
-/** Turns what the build threw into the run's outcome; every message goes through the redactor. */
-async function report(x: Execution, err: unknown): Promise<RunReport> {
-  const cause = x.control.cause();
-  const appError = isAppError(err) ? err : new AppError(Errors.UNKNOWN, { message: String((err as Error)?.message ?? err) });
-  const message = x.redact(cause === 'timeout' ? `the run exceeded its timeout of ${x.spec.timeoutSeconds}s` : cause === 'cancel' ? 'the run was canceled' : appError.message);
-  x.log.line(`run ${x.runId}: ${message}`);
-  await x.log.close().catch(() => undefined);
-  const results = metering(x);
-  if (cause === 'cancel' || cause === 'timeout') return { kind: 'complete', outcome: { status: CAUSE_STATUS[cause], runErrorMessage: message, ...results } };
-  if (cause === 'shutdown') return { kind: 'fail', failure: { isRetryable: true, errorCode: Errors.ENGINE_CANCELLED.code, runErrorMessage: 'the agent stopped before the run finished', ...results } };
-  if (FAILED_CODES.has(appError.code)) {
-    return { kind: 'complete', outcome: { status: 'Failed', errorCode: appError.code, runErrorMessage: message, ...results } };
-  }
-  return { kind: 'fail', failure: { isRetryable: false, errorCode: appError.code, runErrorMessage: message, ...results } };
-}
-
 /**
  * Executes one leased quick build on the engine: build (log lines redacted into the run's
  * log), push every tag into Slipway with a token scoped to those repositories, meter. Never
  * throws: every failure becomes the report the agent sends. Removes the context afterwards.
  */
 export async function executeRun(options: RunnerOptions, leased: LeasedRun, control: RunControl): Promise<RunReport> {
+  if (leased.run.runType === 'QuickRun') return executeTaskRun(options, leased, control);
+  return executeQuickBuild(options, leased, control);
+}
+
+async function executeQuickBuild(options: RunnerOptions, leased: LeasedRun, control: RunControl): Promise<RunReport> {
   const run = leased.run;
   const spec = quickBuildFromJson(run.request);
   const secrets = secretsFromJson(leased.secretRequest);
@@ -194,16 +121,7 @@ export async function executeRun(options: RunnerOptions, leased: LeasedRun, cont
   const x: Execution = { options, runId: run.runId, spec, log, redact, control, startedAt, contextId: spec.contextId };
   try {
     const location = secrets.sourceLocation ?? spec.sourceLocation;
-    if (location !== null) {
-      const fetched = await fetchRemoteContext(location, {
-        objects: options.objects,
-        policy: options.sources ?? OPEN_SOURCE_POLICY,
-        dockerfile: spec.dockerfile,
-        signal: control.signal,
-        log: (line) => log.line(line),
-      });
-      x.contextId = fetched.contextId;
-    }
+    if (location !== null) x.contextId = await fetchRunContext(x, location, spec.dockerfile);
     const targets = spec.images.map((t) => resolveImageName(t, { runId: run.runId, date: new Date(startedAt), registry: options.registry, ...(options.publicRegistry === undefined ? {} : { publicRegistry: options.publicRegistry }) }));
     if (targets.some((t) => t === undefined)) throw new AppError(Errors.REQUEST_INVALID, { message: 'an image name is invalid after templating' });
     return { kind: 'complete', outcome: await build(x, targets as TargetImage[], secretArgs) };

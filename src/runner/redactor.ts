@@ -30,3 +30,21 @@ export function createRedactor(secrets: readonly string[]): (text: string) => st
     return out;
   };
 }
+
+/** A redactor that learns secrets as a run goes (task secrets resolve after the log opened). */
+export class SecretRedactor {
+  private current: (text: string) => string;
+  private readonly secrets: string[];
+
+  constructor(secrets: readonly string[] = []) {
+    this.secrets = [...secrets];
+    this.current = createRedactor(this.secrets);
+  }
+
+  add(secrets: readonly string[]): void {
+    this.secrets.push(...secrets);
+    this.current = createRedactor(this.secrets);
+  }
+
+  readonly redact = (text: string): string => this.current(text);
+}

@@ -16,8 +16,8 @@ import {
 export interface RemoteContextOptions {
   readonly objects: ObjectStore;
   readonly policy: SourcePolicy;
-  /** The Dockerfile, relative to the context root: a git context without it fails before packing. */
-  readonly dockerfile: string;
+  /** The Dockerfile, relative to the context root: a git context without it fails before packing; null for a task's context. */
+  readonly dockerfile: string | null;
   readonly signal: AbortSignal;
   /** A line for the run's log (the caller redacts). */
   readonly log: (line: string) => void;

@@ -182,6 +182,21 @@ describe('runs API errors', () => {
     expect(anonymous.statusCode).toBe(401);
   });
 
+  it('answers 400 TASKFILE_INVALID with every problem when a quick run sends a broken task file', async () => {
+    const taskFile = "version: v1.1.0\nsteps:\n  - cmd: busybox echo\n    when: '-'\n  - build: .\n    push: [x]\n    retrys: 2\n";
+    const res = await server.request({ method: 'POST', url: '/api/v1/runs', payload: { runType: 'QuickRun', contextId: null, taskFile } });
+    expect(res.statusCode, res.body).toBe(400);
+    const error = res.json<{ error: { code: string; message: string; detail: { problems: string[] } } }>().error;
+    expect(error.code).toBe('TASKFILE_INVALID');
+    expect(error.message).toMatch(/^task\.yaml:4:11: error: cannot unmarshal !!str `-` into \[\]string/);
+    expect(error.detail.problems.length).toBeGreaterThanOrEqual(3);
+    expect(error.detail.problems.join('\n')).toMatch(/task\.yaml:7:\d+: warning: .*retrys/);
+    const none = await server.request({ method: 'POST', url: '/api/v1/runs', payload: { runType: 'QuickRun', contextId: null } });
+    expect(none.statusCode).toBe(400);
+    const badValues = await server.request({ method: 'POST', url: '/api/v1/runs', payload: { runType: 'QuickRun', contextId: null, taskFile: 'steps: []\n', valuesFile: '- a list\n' } });
+    expect(badValues.json()).toMatchObject({ error: { code: 'TASKFILE_INVALID', message: 'the values file must be a YAML mapping of names to values' } });
+  });
+
   it('needs push on every repository of Slipway the run pushes to (403 AUTH_DENIED naming it)', async () => {
     const scope = ['repository:slipway-runs:push,pull', 'repository:allowed/app:push,pull'].map(encodeURIComponent).join('&scope=');
     const issued = await server.get(`/oauth2/token?service=slipway&scope=${scope}`);

@@ -98,6 +98,7 @@ describe('multi-step task runner', () => {
     expect(result.outputImages).toEqual([{ registry, repository: repo, tag: 'v1', digest: expect.stringMatching(/^sha256:/) }]);
     expect(result.baseImages).toEqual([expect.objectContaining({ repository: 'library/busybox', isRuntime: true, digest: expect.stringMatching(/^sha256:/) })]);
     expect(result.steps[2]).toMatchObject({ exitCode: 0, attempts: 1 });
+    expect(result.steps[0]?.images).toEqual(result.outputImages);
     expect(await leftovers(runId)).toEqual([]);
   }, 120_000);
 

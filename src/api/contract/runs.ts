@@ -3,7 +3,8 @@
  * Run JSON uses ACR's Run field names (see src/tasks/run-view.ts, which must satisfy ApiRun).
  *
  * POST /api/v1/contexts                      body: a tar (or tar+gzip) stream; 201 ApiContext
- * POST /api/v1/runs                          body: ApiQuickBuildRequest; 201 ApiRun (status Queued)
+ * POST /api/v1/runs                          body: ApiQuickBuildRequest, or ApiQuickRunRequest
+ *                                            (runType "QuickRun"); 201 ApiRun (status Queued)
  * GET  /api/v1/runs?top=&status=&image=      200 { runs: ApiRun[] }, newest first
  * GET  /api/v1/runs/:runId                   200 ApiRun; 404 RUN_NOT_FOUND
  * POST /api/v1/runs/:runId/cancel            202 ApiRun; 409 RUN_STATE_INVALID when already finished
@@ -52,6 +53,30 @@ export interface ApiQuickBuildRequest {
   /** `os/arch[/variant]`. @defaultValue 'linux/amd64' */
   readonly platform?: string;
   /** @defaultValue 3600 (ACR's), at most 28800 */
+  readonly timeoutSeconds?: number;
+}
+
+/** `slipway run`: a multi-step task file (ACR's FileTaskRunRequest / EncodedTaskRunRequest). */
+export interface ApiQuickRunRequest {
+  readonly runType: 'QuickRun';
+  /** An uploaded context; or sourceLocation; or neither (then taskFile is required). */
+  readonly contextId?: string | null;
+  /** A git or tarball URL the agent fetches (see ApiQuickBuildRequest). */
+  readonly sourceLocation?: string;
+  /** The task file's text (a local file with `/dev/null`, or one made from `--cmd`). */
+  readonly taskFile?: string;
+  /** The task file inside the context when taskFile is absent. @defaultValue 'acb.yaml' */
+  readonly taskFilePath?: string;
+  /** A values file's text, or its path inside the context. */
+  readonly valuesFile?: string;
+  readonly valuesFilePath?: string;
+  /** `--set NAME=VALUE`, exposed as `{{.Values.NAME}}`. */
+  readonly values?: readonly ApiNameValue[];
+  /** `--set-secret NAME=VALUE`: like values, never stored with the request nor logged. */
+  readonly secretValues?: readonly ApiNameValue[];
+  /** @defaultValue 'linux/amd64' */
+  readonly platform?: string;
+  /** The whole run. @defaultValue 3600, at most 28800 */
   readonly timeoutSeconds?: number;
 }
 

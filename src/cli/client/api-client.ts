@@ -7,7 +7,7 @@ import type {
   ApiTagList,
   ApiWhoami,
 } from '../../api/contract/registry.js';
-import type { ApiContext, ApiQuickBuildRequest, ApiRun, ApiRunStatus } from '../../api/contract/runs.js';
+import type { ApiContext, ApiQuickBuildRequest, ApiQuickRunRequest, ApiRun, ApiRunStatus } from '../../api/contract/runs.js';
 import { ClientErrors } from './client-errors.js';
 import { nodeHttpFetch, type HttpResponse } from './node-http-fetch.js';
 
@@ -81,7 +81,7 @@ export class ApiClient {
     return this.json('POST', '/contexts', signal, { body: toWebStream(tar, onProgress), contentType: 'application/x-tar', deadline: 'none' });
   }
 
-  createRun(request: ApiQuickBuildRequest, signal: AbortSignal): Promise<ApiRun> {
+  createRun(request: ApiQuickBuildRequest | ApiQuickRunRequest, signal: AbortSignal): Promise<ApiRun> {
     return this.json('POST', '/runs', signal, { body: JSON.stringify(request), contentType: 'application/json' });
   }
 

@@ -11,6 +11,7 @@ import { repositoryDeleteCommand } from './repository/delete.js';
 import { repositoryUntagCommand } from './repository/untag.js';
 import { seedCommand } from './seed/seed.js';
 import { buildCommand } from './build/build.js';
+import { runCommand } from './run/run.js';
 import { taskfilePlanCommand } from './taskfile/plan.js';
 import { taskfileRenderCommand } from './taskfile/render.js';
 import { taskfileValidateCommand } from './taskfile/validate.js';
@@ -28,6 +29,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   repositoryUntagCommand,
   seedCommand,
   buildCommand,
+  runCommand,
   taskListRunsCommand,
   taskShowRunCommand,
   taskCancelRunCommand,

@@ -152,6 +152,16 @@ export const Errors = defineCatalog({
     message: 'build context location not allowed',
     description: "The server's `sources` settings refuse this context: a `file://` URL (`sources.allowFileUrls`) or a host on a loopback or private network (`sources.allowPrivateNetworks`).",
   },
+  TASK_STEP_FAILED: {
+    httpStatus: 422,
+    message: 'a step of the task failed',
+    description: 'A step of a multi-step run failed without `ignoreErrors` (a non-zero exit, a failed build or push, a step timeout); the run ends Failed and its message names the step: `failed to run step ID: <id>: <reason>`.',
+  },
+  TASK_SECRET_UNRESOLVED: {
+    httpStatus: 422,
+    message: 'a secret of the task could not be resolved',
+    description: "A `secrets:` entry names a `vault://NAME` that neither the run's `--set-secret` values nor the vault hold, or an Azure Key Vault URL (Slipway does not reach Key Vault); the run fails before any step starts.",
+  },
   TASKFILE_INVALID: {
     httpStatus: 400,
     message: 'task file is invalid',

@@ -380,20 +380,32 @@ export class TaskRunner {
     await engine.containers.start({ id: name, signal });
     if (step.detach) return { exitCode: null, output: '', error: null };
     let output = '';
+    let received = 0;
+    let pending = '';
+    const emit = (data: Buffer): void => {
+      received += data.length;
+      const text = pending + data.toString('utf8');
+      const lines = text.split('\n');
+      pending = lines.pop() ?? '';
+      for (const line of lines) this.env.log(line);
+      if (output.length < 1024 * 1024) output += data.toString('utf8');
+    };
     const streaming = (async () => {
-      let pending = '';
-      for await (const chunk of engine.containers.logs({ id: name, follow: true, signal })) {
-        const text = pending + chunk.data.toString('utf8');
-        const lines = text.split('\n');
-        pending = lines.pop() ?? '';
-        for (const line of lines) this.env.log(line);
-        if (output.length < 1024 * 1024) output += chunk.data.toString('utf8');
-      }
-      if (pending !== '') this.env.log(pending);
+      for await (const chunk of engine.containers.logs({ id: name, follow: true, signal })) emit(chunk.data);
     })().catch(() => undefined); // ends with the container, or with the signal that also ends `wait`
     try {
       const result = await engine.containers.wait({ id: name, signal });
       await streaming;
+      // A container that exits at once can end the follow stream early on a busy engine: what it
+      // missed is read back from the stored log.
+      const streamed = received;
+      let skipped = 0;
+      for await (const chunk of engine.containers.logs({ id: name, follow: false, signal })) {
+        const fresh = chunk.data.subarray(Math.max(0, streamed - skipped));
+        skipped += chunk.data.length;
+        if (fresh.length > 0) emit(fresh);
+      }
+      if (pending !== '') this.env.log(pending);
       if (result.exitCode === 0) return { exitCode: 0, output, error: null };
       return { exitCode: result.exitCode, output, error: `exit status ${result.exitCode}${result.error ? `: ${result.error}` : ''}` };
     } catch (err) {
@@ -495,6 +507,12 @@ export class TaskRunner {
       const st = this.states.get(s.id) as StepState;
       return { id: s.id, type: s.type, status: st.status, startTime: st.startTime, finishTime: st.finishTime, exitCode: st.exitCode, attempts: st.attempts, errorMessage: st.errorMessage, images: st.images, baseImages: st.baseImages };
     });
+    // A built image that a later step pushed gets the digest the registry accepted.
+    const pushed = new Map(steps.filter((s) => s.type === 'push').flatMap((s) => s.images.map((i) => [`${i.registry}/${i.repository}:${i.tag}`, i.digest] as const)));
+    for (const step of steps) {
+      if (step.type !== 'build') continue;
+      (step as { images: readonly ImageDescriptor[] }).images = step.images.map((i) => ({ ...i, digest: i.digest ?? pushed.get(`${i.registry}/${i.repository}:${i.tag}`) ?? null }));
+    }
     for (const step of steps) this.env.log(`Step ID: ${step.id} marked as ${step.status.toLowerCase()}${step.startTime && step.finishTime ? ` (elapsed time in seconds: ${((Date.parse(step.finishTime) - Date.parse(step.startTime)) / 1000).toFixed(6)})` : ''}`);
     const outputImages = steps.filter((s) => s.type === 'push').flatMap((s) => s.images);
     const seen = new Set<string>();

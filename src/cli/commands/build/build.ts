@@ -55,14 +55,14 @@ export function buildRequest(options: BuildOptions, context: ContextPart): ApiQu
 }
 
 /** Exit 0 only for Succeeded; otherwise az's "was unsuccessful" line on stderr and exit 1. */
-function finish(run: ApiRun, ctx: ClientContext): number {
+export function finish(run: ApiRun, ctx: ClientContext): number {
   if (run.status === 'Succeeded') return ExitCode.ok;
   ctx.io.err(unsuccessfulMessage(run));
   return ExitCode.failure;
 }
 
 /** Ctrl-C while following stops following only: the run goes on, as with az. */
-async function followToEnd(runId: string, ctx: ClientContext, timing: BuildTiming): Promise<number> {
+export async function followToEnd(runId: string, ctx: ClientContext, timing: BuildTiming): Promise<number> {
   try {
     return finish(await followRun(ctx, runId, timing), ctx);
   } catch (err) {
