@@ -128,6 +128,25 @@ describe('slipway run (multi-step task files) end to end', () => {
     expect(await runsLeftOnEngine()).toEqual([]);
   }, 120_000);
 
+  it('cancel-run stops a running task and leaves nothing on the engine', async () => {
+    const queued = await cli(['run', '--no-wait', '--query', 'runId', '-o', 'tsv', '--cmd', "$Registry/library/busybox:latest sh -c 'echo cancel-me-started; sleep 120'", '/dev/null']);
+    const runId = queued.stdout.trim();
+    expect(runId).toMatch(/^ca\d+$/);
+    const deadline = Date.now() + 60_000;
+    const auth = { authorization: `Basic ${Buffer.from(`admin:${PASSWORD}`).toString('base64')}` };
+    const logSoFar = async (): Promise<string> => (await fetch(`${slipway.url}/api/v1/runs/${runId}/logs`, { headers: auth })).text();
+    while (!(await logSoFar()).includes('cancel-me-started')) {
+      if (Date.now() > deadline) throw new Error('the step never started');
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect((await cli(['task', 'cancel-run', '--run-id', runId])).code).toBe(0);
+    const followed = await cli(['task', 'logs', '--run-id', runId]);
+    expect(followed.stdout).toContain('cancel-me-started');
+    const shown = JSON.parse((await cli(['task', 'show-run', '--run-id', runId, '-o', 'json'])).stdout) as { status: string; steps: Array<{ status: string }> };
+    expect(shown.status).toBe('Canceled');
+    expect(await runsLeftOnEngine()).toEqual([]);
+  }, 120_000);
+
   it('refuses a broken task file with FILE:LINE:COLUMN messages', async () => {
     const broken = await cli(['run', '-f', '-', '/dev/null'], 'version: v1.1.0\nsteps:\n  - cmd: $Registry/library/busybox:latest echo x\n    when: -\n');
     expect(broken.code).toBe(1);
