@@ -2,6 +2,7 @@ import type { ObjectStore } from '../registry/storage/object-store.js';
 import type { MetadataStore } from '../metadata/metadata-store.js';
 import type { RunQueue, RunStore } from '../queue/run-queue.js';
 import type { ContainerEngine } from '../engine/container-engine.js';
+import type { TaskStore } from '../tasks/task-store.js';
 import { FsObjectStore } from '../registry/storage/fs/fs-object-store.js';
 import { createSqliteBackends, createSqliteMetadataStore } from '../metadata/sqlite/sqlite-adapter.js';
 import { DockerEngine } from '../engine/docker/docker-engine.js';
@@ -20,6 +21,7 @@ const METADATA_STORES = {
 export interface DatabaseBackends {
   readonly meta: MetadataStore;
   readonly runQueue: RunQueue & RunStore;
+  readonly taskStore: TaskStore;
   init(): Promise<void>;
   close(): Promise<void>;
 }
@@ -27,7 +29,7 @@ export interface DatabaseBackends {
 const DATABASE_BACKENDS = {
   sqlite: (path: string): DatabaseBackends => {
     const b = createSqliteBackends({ path });
-    return { meta: b.metadata, runQueue: b.runQueue, init: () => b.init(), close: () => b.close() };
+    return { meta: b.metadata, runQueue: b.runQueue, taskStore: b.taskStore, init: () => b.init(), close: () => b.close() };
   },
 } as const;
 

@@ -16,11 +16,16 @@ import { healthPlugin } from './health-plugin.js';
 import { runsPlugin } from '../api/runs-plugin.js';
 import { LogSignals } from '../runner/log-signals.js';
 import { attachEmbeddedAgent } from './build-agent.js';
+import { TaskService } from '../tasks/task-service.js';
+import type { TaskStore } from '../tasks/task-store.js';
 
 export interface BuiltServer {
   readonly app: FastifyInstance;
   readonly registry: Registry;
   readonly auth: AuthService;
+  /** Saved tasks and their triggers. */
+  readonly tasks: TaskService;
+  readonly taskStore: TaskStore;
   /** Set on the first start when no SLIPWAY_ADMIN_PASSWORD was given. */
   readonly generatedAdminPassword?: string;
   readonly adminPasswordFile: string;
@@ -103,6 +108,12 @@ export async function buildServer(config: Readonly<Config>, options: BuildServer
   await app.register(tokenPlugin, { auth });
   await app.register(healthPlugin, { registry });
   await app.register(apiPlugin, { registry, auth, prefix: '/api/v1' });
+  const tasks = new TaskService({ store: opened.taskStore, queue: opened.runQueue });
+  // A task's successful run records the base images its base-image trigger tracks.
+  const offFinished = opened.runQueue.on('finished', ({ run }) => {
+    tasks.recordDependencies(run).catch((err: unknown) => options.logger.error({ err, runId: run.runId }, 'tasks: cannot record base-image dependencies'));
+  });
+  app.addHook('onClose', async () => offFinished());
   const logSignals = new LogSignals();
   const { registryHost } = attachEmbeddedAgent(app, { config, logger: options.logger, auth, queue: opened.runQueue, objects: opened.objects, logSignals });
   await app.register(runsPlugin, { auth, objects: opened.objects, queue: opened.runQueue, registryHost, sources: config.sources, logSignals, prefix: '/api/v1' });
@@ -111,6 +122,8 @@ export async function buildServer(config: Readonly<Config>, options: BuildServer
     app,
     registry,
     auth,
+    tasks,
+    taskStore: opened.taskStore,
     ...(generatedPassword === undefined ? {} : { generatedAdminPassword: generatedPassword }),
     adminPasswordFile,
     async close() {

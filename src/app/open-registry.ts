@@ -3,6 +3,7 @@ import type { Config } from '../config/schema.js';
 import { metadataPath, storagePath } from '../config/load.js';
 import type { RunQueue, RunStore } from '../queue/run-queue.js';
 import type { ObjectStore } from '../registry/storage/object-store.js';
+import type { TaskStore } from '../tasks/task-store.js';
 import { createRegistry, type Registry } from '../registry/registry.js';
 import { createDatabaseBackends, createObjectStore } from './backends.js';
 
@@ -11,6 +12,8 @@ export interface OpenedRegistry {
   readonly objects: ObjectStore;
   /** The run queue, over the metadata store's connection. */
   readonly runQueue: RunQueue & RunStore;
+  /** Saved tasks, over the same connection. */
+  readonly taskStore: TaskStore;
   close(): Promise<void>;
 }
 
@@ -25,6 +28,7 @@ export async function openRegistry(config: Readonly<Config>): Promise<OpenedRegi
     registry: createRegistry(database.meta, objects),
     objects,
     runQueue: database.runQueue,
+    taskStore: database.taskStore,
     async close() {
       await database.close();
       await objects.close();

@@ -106,7 +106,7 @@ async function build(x: Execution, targets: readonly TargetImage[], secretArgs: 
  * throws: every failure becomes the report the agent sends. Removes the context afterwards.
  */
 export async function executeRun(options: RunnerOptions, leased: LeasedRun, control: RunControl): Promise<RunReport> {
-  if (leased.run.runType === 'QuickRun') return executeTaskRun(options, leased, control);
+  if (leased.run.runType === 'QuickRun' || leased.run.runType === 'AutoRun') return executeTaskRun(options, leased, control);
   return executeQuickBuild(options, leased, control);
 }
 

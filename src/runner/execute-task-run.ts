@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import { AppError, Errors } from '../core/errors/index.js';
-import type { LeasedRun, RunOutcome } from '../queue/run-queue.js';
+import type { JsonObject, LeasedRun, RunOutcome } from '../queue/run-queue.js';
 import { StorageLayout } from '../registry/storage/layout.js';
 import { fetchGitContext, fetchRemoteTarball, parseContextSpec, checkRemoteSource, OPEN_SOURCE_POLICY } from '../sources/index.js';
 import { quickRunFromJson, quickRunSecretsFromJson, type QuickRunSpec } from '../tasks/quick-run.js';
@@ -13,7 +13,7 @@ import { RunLog } from './run-log.js';
 import { fetchRunContext, metering, report, urlSecrets, type Execution, type RunControl, type RunnerOptions, type RunReport } from './run-execution.js';
 import { runTask } from './steps/task-runner.js';
 
-type TaskExecution = Execution<QuickRunSpec>;
+type TaskExecution = Execution<QuickRunSpec> & { readonly taskName: string | null; readonly trigger: string; readonly request: JsonObject };
 
 /** A file of the run's context (the task file, a values file), or undefined when absent. */
 async function contextFile(x: TaskExecution, path: string): Promise<string | undefined> {
@@ -65,6 +65,20 @@ function secretResolver(x: TaskExecution, secretValues: ReadonlyMap<string, stri
   };
 }
 
+/** What a saved task's run tells its templates: the task name, and the commit and branch that triggered it. */
+function runContext(x: TaskExecution): { taskName?: string; commit?: string; branch?: string; triggeredBy?: string } {
+  const request = x.request;
+  const text = (key: string): string | undefined => (typeof request[key] === 'string' ? (request[key] as string) : undefined);
+  const commit = text('commit');
+  const branch = text('branch');
+  return {
+    ...(x.taskName === null ? {} : { taskName: x.taskName }),
+    ...(commit === undefined ? {} : { commit }),
+    ...(branch === undefined ? {} : { branch }),
+    ...(x.trigger === 'Manual' ? {} : { triggeredBy: x.trigger }),
+  };
+}
+
 /** A build step's git or tarball context, under the server's source policy. */
 function remoteBuildContext(x: TaskExecution) {
   return async (location: string, dockerfile: string, signal: AbortSignal): Promise<Readable> => {
@@ -89,6 +103,7 @@ async function runTaskFile(x: TaskExecution, secretValues: ReadonlyMap<string, s
     values: [...x.spec.values, ...[...secretValues].map(([name, value]) => ({ name, value }))],
     valuesText: await valuesText(x),
     resolveSecrets: secretResolver(x, secretValues, redactor),
+    ...runContext(x),
   });
   for (const d of loaded.diagnostics) x.log.line(formatDiagnostic(file, d));
   const problem = taskFileError(file, loaded);
@@ -127,7 +142,7 @@ export async function executeTaskRun(options: RunnerOptions, leased: LeasedRun, 
   const redactor = new SecretRedactor([...secrets.secretValues.map((v) => v.value), ...urlSecrets(secrets.sourceLocation)]);
   const startedAt = Date.parse(run.startTime ?? new Date().toISOString());
   const log = await RunLog.open(options.objects, run.runId, redactor.redact, () => options.logSignals?.notify(run.runId));
-  const x: TaskExecution = { options, runId: run.runId, spec, log, redact: redactor.redact, control, startedAt, contextId: spec.contextId };
+  const x: TaskExecution = { options, runId: run.runId, spec, log, redact: redactor.redact, control, startedAt, contextId: spec.contextId, taskName: run.taskName, trigger: run.trigger, request: run.request };
   try {
     const location = secrets.sourceLocation ?? spec.sourceLocation;
     if (location !== null) x.contextId = await fetchRunContext(x, location, null);

@@ -15,6 +15,12 @@ export interface QuickRunTaskInput {
   readonly values: readonly { readonly name: string; readonly value: string }[];
   readonly valuesText: string | null;
   readonly resolveSecrets: SecretResolver;
+  /** A saved task's name (`.Run.TaskName`); `quickrun` for `slipway run`. */
+  readonly taskName?: string;
+  /** The commit and branch a source trigger named (`.Run.Commit`, `.Run.Branch`). */
+  readonly commit?: string;
+  readonly branch?: string;
+  readonly triggeredBy?: string;
 }
 
 /** A values file's top-level mapping; TASKFILE_INVALID when it is not YAML or not a mapping. */
@@ -35,7 +41,15 @@ export function loadQuickRunTask(input: QuickRunTaskInput): Promise<LoadedTask> 
   return loadTask({
     file: input.file,
     text: input.text,
-    run: runInfo({ id: input.runId, registry: input.registry, now: input.now, taskName: 'quickrun' }),
+    run: runInfo({
+      id: input.runId,
+      registry: input.registry,
+      now: input.now,
+      taskName: input.taskName ?? 'quickrun',
+      ...(input.commit === undefined ? {} : { commit: input.commit }),
+      ...(input.branch === undefined ? {} : { branch: input.branch }),
+      ...(input.triggeredBy === undefined ? {} : { triggeredBy: input.triggeredBy }),
+    }),
     values: mergeValues(Object.fromEntries(input.values.map((v) => [v.name, v.value])), parseValuesFile(input.valuesText)),
     resolveSecrets: input.resolveSecrets,
     execute: executeTemplate,

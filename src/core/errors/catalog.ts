@@ -167,6 +167,26 @@ export const Errors = defineCatalog({
     message: 'task file is invalid',
     description: 'A multi-step task file (or its values file) could not be read, rendered or validated: a YAML error, a template error, or a rule of the format (docs/taskfile.md); the detail lists every problem as `FILE:LINE:COLUMN: error: message`.',
   },
+  TASK_NOT_FOUND: {
+    httpStatus: 404,
+    message: 'task not found',
+    description: 'No saved task has this name (`slipway task list` shows them).',
+  },
+  TASK_EXISTS: {
+    httpStatus: 409,
+    message: 'a task with this name already exists',
+    description: '`task create` was given a name in use; `task update` changes an existing task.',
+  },
+  TASK_INVALID: {
+    httpStatus: 400,
+    message: 'task definition is invalid',
+    description: 'A task create or update request failed validation (name, step, trigger, cron schedule, credential); the message says which field and why.',
+  },
+  WEBHOOK_REJECTED: {
+    httpStatus: 401,
+    message: 'webhook signature missing or wrong',
+    description: "A webhook delivery for a task carried no signature, or one that does not match the task's webhook secret (HMAC-SHA256, or GitLab's token); it is recorded and nothing runs.",
+  },
   UNKNOWN: {
     httpStatus: 500,
     message: 'internal error',

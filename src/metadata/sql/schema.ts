@@ -28,6 +28,10 @@ export interface Database {
   };
   users: { name: string; password_hash: string; is_admin: number; created_at: string };
   runs: RunsTable;
+  tasks: TasksTable;
+  task_dependencies: TaskDependenciesTable;
+  timer_ticks: TimerTicksTable;
+  trigger_events: TriggerEventsTable;
 }
 
 /** The runs table (migrations 0002_runs, 0003_run_steps); JSON columns hold text; Generated marks a column with a default. */
@@ -66,4 +70,42 @@ export interface RunsTable {
   log_size_bytes: number | null;
   /** Migration 0003: the steps of a multi-step run, JSON. */
   steps: Generated<string>;
+}
+
+/** Migration 0004_tasks. */
+export interface TasksTable {
+  name: string;
+  task: string;
+  secrets: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface TaskDependenciesTable {
+  task_name: string;
+  registry: string;
+  repository: string;
+  tag: string;
+  digest: string | null;
+  type: string;
+  recorded_at: string;
+  checked_at: string | null;
+}
+
+export interface TimerTicksTable {
+  task_name: string;
+  timer_name: string;
+  tick: string;
+  claimed_at: string;
+}
+
+export interface TriggerEventsTable {
+  id: GeneratedAlways<number>;
+  task_name: string;
+  kind: string;
+  received_at: string;
+  outcome: string;
+  reason: string;
+  run_id: string | null;
+  detail: Generated<string>;
 }

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { Kysely, SqliteDialect, sql } from 'kysely';
 import type { Database } from '../sql/schema.js';
 import { SqlRunQueue, type SqlRunQueueOptions } from '../../queue/sql/sql-run-queue.js';
+import { SqlTaskStore } from '../../tasks/sql/sql-task-store.js';
 import { SqlMetadataStore, type SqlDialectAdapter } from '../sql/sql-metadata-store.js';
 
 const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations/', import.meta.url));
@@ -85,6 +86,8 @@ export interface SqliteBackends {
   readonly metadata: SqlMetadataStore;
   /** Reads and writes runs over the same connection as `metadata`. */
   readonly runQueue: SqlRunQueue;
+  /** Saved tasks and trigger bookkeeping, same connection. */
+  readonly taskStore: SqlTaskStore;
   /** Applies migrations (idempotent). */
   init(): Promise<void>;
   /** Closes the queue, then the shared connection. */
@@ -102,6 +105,7 @@ export function createSqliteBackends(options: SqliteOptions & { readonly runQueu
   return {
     metadata,
     runQueue,
+    taskStore: new SqlTaskStore(adapter),
     init: () => metadata.init(),
     async close() {
       await runQueue.close();
