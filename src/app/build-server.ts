@@ -17,6 +17,7 @@ import { runsPlugin } from '../api/runs-plugin.js';
 import { LogSignals } from '../runner/log-signals.js';
 import { attachEmbeddedAgent } from './build-agent.js';
 import { TaskService } from '../tasks/task-service.js';
+import { attachBaseImageTrigger, type BaseImageTriggerHandle } from '../triggers/base-image/attach.js';
 import type { TaskStore } from '../tasks/task-store.js';
 
 export interface BuiltServer {
@@ -26,6 +27,7 @@ export interface BuiltServer {
   /** Saved tasks and their triggers. */
   readonly tasks: TaskService;
   readonly taskStore: TaskStore;
+  readonly baseImageTrigger: BaseImageTriggerHandle;
   /** Set on the first start when no SLIPWAY_ADMIN_PASSWORD was given. */
   readonly generatedAdminPassword?: string;
   readonly adminPasswordFile: string;
@@ -114,6 +116,14 @@ export async function buildServer(config: Readonly<Config>, options: BuildServer
     tasks.recordDependencies(run).catch((err: unknown) => options.logger.error({ err, runId: run.runId }, 'tasks: cannot record base-image dependencies'));
   });
   app.addHook('onClose', async () => offFinished());
+  const baseImageTrigger = attachBaseImageTrigger(app, {
+    meta: registry.meta,
+    store: opened.taskStore,
+    tasks,
+    logger: options.logger.child({ component: 'base-image-trigger' }),
+    mirrorNamespace: config.registry.mirrorNamespace,
+    publicUrl: config.server.publicUrl,
+  });
   const logSignals = new LogSignals();
   const { registryHost } = attachEmbeddedAgent(app, { config, logger: options.logger, auth, queue: opened.runQueue, objects: opened.objects, logSignals });
   await app.register(runsPlugin, { auth, objects: opened.objects, queue: opened.runQueue, registryHost, sources: config.sources, logSignals, prefix: '/api/v1' });
@@ -124,6 +134,7 @@ export async function buildServer(config: Readonly<Config>, options: BuildServer
     auth,
     tasks,
     taskStore: opened.taskStore,
+    baseImageTrigger,
     ...(generatedPassword === undefined ? {} : { generatedAdminPassword: generatedPassword }),
     adminPasswordFile,
     async close() {

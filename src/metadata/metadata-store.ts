@@ -115,6 +115,8 @@ export interface UploadStore {
 export interface EventStore {
   append(event: Omit<RegistryEventRecord, 'seq'>): Promise<void>;
   list(afterSeq: number, limit: number): Promise<RegistryEventRecord[]>;
+  /** The newest event's seq, 0 when there is none. */
+  lastSeq(): Promise<number>;
 }
 
 export interface UserStore {

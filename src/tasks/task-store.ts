@@ -40,4 +40,8 @@ export interface TaskStore {
   claimTick(taskName: string, timerName: string, tick: string, claimedAt: string): Promise<boolean>;
   /** The newest tick claimed for the timer, if any. */
   lastTick(taskName: string, timerName: string): Promise<string | undefined>;
+
+  /** How far the consumer `name` read its outbox; undefined before its first save. */
+  cursor(name: string): Promise<number | undefined>;
+  saveCursor(name: string, position: number, at: string): Promise<void>;
 }

@@ -32,6 +32,7 @@ export interface Database {
   task_dependencies: TaskDependenciesTable;
   timer_ticks: TimerTicksTable;
   trigger_events: TriggerEventsTable;
+  trigger_cursors: { name: string; position: number; updated_at: string };
 }
 
 /** The runs table (migrations 0002_runs, 0003_run_steps); JSON columns hold text; Generated marks a column with a default. */

@@ -42,6 +42,10 @@ export function eventStore(db: Db): EventStore {
       const rows = await db.selectFrom('registry_events').selectAll().where('seq', '>', afterSeq).orderBy('seq').limit(limit).execute();
       return rows.map((r) => ({ seq: r.seq, id: r.id, action: r.action, repository: r.repository, occurredAt: r.occurred_at, payload: r.payload }));
     },
+    async lastSeq() {
+      const row = await db.selectFrom('registry_events').select((eb) => eb.fn.max('seq').as('seq')).executeTakeFirst();
+      return Number(row?.seq ?? 0);
+    },
   };
 }
 

@@ -155,4 +155,17 @@ export class SqlTaskStore implements TaskStore {
     const row = await this.db.selectFrom('timer_ticks').select('tick').where('task_name', '=', taskName).where('timer_name', '=', timerName).orderBy('tick', 'desc').limit(1).executeTakeFirst();
     return row?.tick;
   }
+
+  async cursor(name: string): Promise<number | undefined> {
+    const row = await this.db.selectFrom('trigger_cursors').select('position').where('name', '=', name).executeTakeFirst();
+    return row?.position;
+  }
+
+  async saveCursor(name: string, position: number, at: string): Promise<void> {
+    await this.db
+      .insertInto('trigger_cursors')
+      .values({ name, position, updated_at: at })
+      .onConflict((oc) => oc.column('name').doUpdateSet({ position, updated_at: at }))
+      .execute();
+  }
 }
