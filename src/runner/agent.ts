@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { isAppError, Errors } from '../core/errors/index.js';
 import type { Log } from '../core/logging/log.js';
 import type { LeasedRun, RunQueue } from '../queue/run-queue.js';
@@ -105,6 +106,8 @@ export class RunAgent {
     const runId = leased.run.runId;
     const log = this.options.log.child({ runId });
     const controller = new AbortController();
+    // Every engine and store call of the run listens on this signal.
+    setMaxListeners(0, controller.signal);
     let finish!: () => void;
     const current: Current = { runId, controller, cause: undefined, done: new Promise<void>((r) => (finish = r)) };
     this.current = current;

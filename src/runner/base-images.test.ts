@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseBaseImages } from './base-images.js';
+import { digestFromRepoDigests, parseBaseImages } from './base-images.js';
 
 describe('parseBaseImages', () => {
   it('substitutes build args, skips stage references and marks the last stage runtime', () => {
@@ -16,5 +16,15 @@ describe('parseBaseImages', () => {
       ['alpine', true],
       ['busybox', false],
     ]);
+  });
+});
+
+describe('digestFromRepoDigests', () => {
+  it('finds the digest of a base among RepoDigests, Docker Hub names with or without prefixes', () => {
+    const d = `sha256:${'a'.repeat(64)}`;
+    expect(digestFromRepoDigests({ registry: '127.0.0.1:5000', repository: 'library/busybox' }, [`other/x@sha256:${'b'.repeat(64)}`, `127.0.0.1:5000/library/busybox@${d}`])).toBe(d);
+    expect(digestFromRepoDigests({ registry: '', repository: 'node' }, [`node@${d}`])).toBe(d);
+    expect(digestFromRepoDigests({ registry: 'docker.io', repository: 'library/node' }, [`docker.io/library/node@${d}`])).toBe(d);
+    expect(digestFromRepoDigests({ registry: '127.0.0.1:5000', repository: 'app' }, [`127.0.0.1:5001/app@${d}`])).toBeNull();
   });
 });

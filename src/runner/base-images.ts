@@ -65,3 +65,21 @@ export function parseBaseImages(dockerfile: string, buildArgs: Readonly<Record<s
   });
   return out;
 }
+
+/**
+ * The digest of `base` among an image's RepoDigests (`host/repo@sha256:…`, what the engine
+ * recorded when it pulled or pushed it), for builds where BuildKit used a local image and printed
+ * no digest. Docker Hub names match without their `docker.io/` and `library/` prefixes.
+ */
+export function digestFromRepoDigests(base: Pick<BaseImageRecord, 'registry' | 'repository'>, repoDigests: readonly string[]): string | null {
+  const names = new Set([`${base.registry === '' ? '' : `${base.registry}/`}${base.repository}`]);
+  if (base.registry === '' || base.registry === 'docker.io') {
+    const short = base.repository.replace(/^library\//, '');
+    for (const n of [short, `library/${short}`, `docker.io/${short}`, `docker.io/library/${short}`]) names.add(n);
+  }
+  for (const entry of repoDigests) {
+    const at = entry.lastIndexOf('@');
+    if (at > 0 && names.has(entry.slice(0, at))) return entry.slice(at + 1);
+  }
+  return null;
+}

@@ -4,7 +4,7 @@ import type { BaseImageRecord, ImageDescriptor, LeasedRun, RunOutcome } from '..
 import { StorageLayout } from '../registry/storage/layout.js';
 import { writeTar } from '../registry/seed/index.js';
 import { quickBuildFromJson, secretsFromJson, type QuickBuildSpec } from '../tasks/quick-build.js';
-import { parseBaseImages } from './base-images.js';
+import { digestFromRepoDigests, parseBaseImages } from './base-images.js';
 import { readContextFile } from './context-file.js';
 import { resolveImageName, type TargetImage } from './image-names.js';
 import { createRedactor } from './redactor.js';
@@ -54,6 +54,18 @@ function withDigests(bases: BaseImageRecord[], resolved: ReadonlyMap<string, str
   });
 }
 
+/** Base images BuildKit printed no digest for (it used a local image): the engine's RepoDigests tell it. */
+async function withEngineDigests(x: Execution, bases: BaseImageRecord[]): Promise<BaseImageRecord[]> {
+  return Promise.all(
+    bases.map(async (b) => {
+      if (b.digest !== null) return b;
+      const name = `${b.registry === '' ? '' : `${b.registry}/`}${b.repository}:${b.tag ?? 'latest'}`;
+      const image = await x.options.engine.images.inspect({ image: name, signal: x.control.signal }).catch(() => undefined);
+      return { ...b, digest: image === undefined ? null : digestFromRepoDigests(b, image.repoDigests) };
+    }),
+  );
+}
+
 async function push(x: Execution, targets: readonly TargetImage[]): Promise<ImageDescriptor[]> {
   const own = targets.filter((t) => t.isOwn);
   const token = x.options.pushToken(x.runId, [...new Set(own.map((t) => t.repository))]);
@@ -95,9 +107,10 @@ async function build(x: Execution, targets: readonly TargetImage[], secretArgs: 
     signal: x.control.signal,
   });
   const outputImages = spec.noPush ? [] : await push(x, targets);
+  const baseImages = await withEngineDigests(x, withDigests(bases, resolved));
   x.log.line(`run ${x.runId}: Succeeded`);
   await x.log.close();
-  return { status: 'Succeeded', outputImages, baseImages: withDigests(bases, resolved), ...metering(x) };
+  return { status: 'Succeeded', outputImages, baseImages, ...metering(x) };
 }
 
 /**

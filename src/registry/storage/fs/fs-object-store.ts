@@ -203,7 +203,13 @@ export class FsObjectStore implements ObjectStore {
       highWaterMark: READ_CHUNK_BYTES,
       autoClose: true,
     });
-    if (options.signal) options.signal.addEventListener('abort', () => stream.destroy(), { once: true });
+    const signal = options.signal;
+    if (signal) {
+      // Removed when the stream closes: a long-lived signal (a log follower's) sees many reads.
+      const onAbort = (): void => void stream.destroy();
+      signal.addEventListener('abort', onAbort, { once: true });
+      stream.once('close', () => signal.removeEventListener('abort', onAbort));
+    }
     return stream;
   }
 
