@@ -7,7 +7,7 @@ import type { ContainerEngine, Mount, RegistryAuth } from '../../engine/containe
 import type { BaseImageRecord, ImageDescriptor, RunStepRecord, RunStepStatus } from '../../queue/run-queue.js';
 import { writeTar } from '../../registry/seed/index.js';
 import type { StepPlan, TaskPlan } from '../../taskfile/task-plan.js';
-import { parseBaseImages } from '../base-images.js';
+import { digestFromRepoDigests, parseBaseImages } from '../base-images.js';
 import { readContextFile } from '../context-file.js';
 import { parseBuildCommand } from './build-string.js';
 import { splitShellWords } from './shell-words.js';
@@ -463,10 +463,16 @@ export class TaskRunner {
       signal,
     });
     state.images = tags.map((t) => ({ ...splitImage(t), digest: null }));
-    state.baseImages = bases.map((b) => {
-      const name = `${b.registry === '' ? '' : `${b.registry}/`}${b.repository}${b.tag === null ? '' : `:${b.tag}`}`;
-      return { ...b, digest: b.digest ?? resolved.get(name) ?? resolved.get(name.replace(/:latest$/, '')) ?? null };
-    });
+    state.baseImages = await Promise.all(
+      bases.map(async (b) => {
+        const name = `${b.registry === '' ? '' : `${b.registry}/`}${b.repository}${b.tag === null ? '' : `:${b.tag}`}`;
+        const digest = b.digest ?? resolved.get(name) ?? resolved.get(name.replace(/:latest$/, '')) ?? null;
+        if (digest !== null) return { ...b, digest };
+        // BuildKit printed no digest (it used a local image): the engine's RepoDigests tell it.
+        const image = await this.env.engine.images.inspect({ image: this.engineRef(name), signal }).catch(() => undefined);
+        return { ...b, digest: image === undefined ? null : digestFromRepoDigests(b, image.repoDigests) };
+      }),
+    );
   }
 
   private async runPush(state: StepState, signal: AbortSignal): Promise<void> {
