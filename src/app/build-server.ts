@@ -19,6 +19,8 @@ import { attachEmbeddedAgent } from './build-agent.js';
 import { TaskService } from '../tasks/task-service.js';
 import { attachBaseImageTrigger, type BaseImageTriggerHandle } from '../triggers/base-image/attach.js';
 import type { TaskStore } from '../tasks/task-store.js';
+import { webhookPlugin } from '../triggers/source/webhook-plugin.js';
+import { attachGitPoller } from '../triggers/source/git-poller.js';
 
 export interface BuiltServer {
   readonly app: FastifyInstance;
@@ -127,6 +129,8 @@ export async function buildServer(config: Readonly<Config>, options: BuildServer
   const logSignals = new LogSignals();
   const { registryHost } = attachEmbeddedAgent(app, { config, logger: options.logger, auth, queue: opened.runQueue, objects: opened.objects, logSignals });
   await app.register(runsPlugin, { auth, objects: opened.objects, queue: opened.runQueue, registryHost, sources: config.sources, logSignals, prefix: '/api/v1' });
+  await app.register(webhookPlugin, { auth, taskStore: opened.taskStore, tasks, prefix: '/api/v1' });
+  attachGitPoller(app, { taskStore: opened.taskStore, tasks, logger: options.logger, sources: config.sources });
 
   return {
     app,
