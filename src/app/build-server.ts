@@ -19,6 +19,7 @@ import { attachEmbeddedAgent } from './build-agent.js';
 import { TaskService } from '../tasks/task-service.js';
 import { attachBaseImageTrigger, type BaseImageTriggerHandle } from '../triggers/base-image/attach.js';
 import type { TaskStore } from '../tasks/task-store.js';
+import { attachTimerScheduler, type TimerScheduler } from '../triggers/timer/timer-scheduler.js';
 import { webhookPlugin } from '../triggers/source/webhook-plugin.js';
 import { attachGitPoller } from '../triggers/source/git-poller.js';
 
@@ -29,6 +30,8 @@ export interface BuiltServer {
   /** Saved tasks and their triggers. */
   readonly tasks: TaskService;
   readonly taskStore: TaskStore;
+  /** Fires task timers; started when the server listens. */
+  readonly timers: TimerScheduler;
   readonly baseImageTrigger: BaseImageTriggerHandle;
   /** Set on the first start when no SLIPWAY_ADMIN_PASSWORD was given. */
   readonly generatedAdminPassword?: string;
@@ -126,6 +129,7 @@ export async function buildServer(config: Readonly<Config>, options: BuildServer
     mirrorNamespace: config.registry.mirrorNamespace,
     publicUrl: config.server.publicUrl,
   });
+  const timers = attachTimerScheduler(app, { taskStore: opened.taskStore, tasks, logger: options.logger.child({ component: 'timer-trigger' }), catchUpSeconds: config.triggers.timerCatchUpSeconds });
   const logSignals = new LogSignals();
   const { registryHost } = attachEmbeddedAgent(app, { config, logger: options.logger, auth, queue: opened.runQueue, objects: opened.objects, logSignals });
   await app.register(runsPlugin, { auth, objects: opened.objects, queue: opened.runQueue, registryHost, sources: config.sources, logSignals, prefix: '/api/v1' });
@@ -138,6 +142,7 @@ export async function buildServer(config: Readonly<Config>, options: BuildServer
     auth,
     tasks,
     taskStore: opened.taskStore,
+    timers,
     baseImageTrigger,
     ...(generatedPassword === undefined ? {} : { generatedAdminPassword: generatedPassword }),
     adminPasswordFile,

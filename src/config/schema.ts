@@ -108,6 +108,15 @@ export const ConfigSchema = Type.Object(
       },
       { additionalProperties: false, default: {} },
     ),
+    triggers: Type.Object(
+      {
+        timerCatchUpSeconds: env(
+          'SLIPWAY_TRIGGERS_TIMER_CATCH_UP_SECONDS',
+          Type.Integer({ minimum: 60, maximum: 604_800, default: 3600, description: 'A timer tick missed while no server ran (down or stalled) still runs once if it is younger than this; older missed ticks are skipped and recorded as ignored trigger events' }),
+        ),
+      },
+      { additionalProperties: false, default: {} },
+    ),
     log: Type.Object(
       {
         level: env('SLIPWAY_LOG_LEVEL', Type.Union([Type.Literal('fatal'), Type.Literal('error'), Type.Literal('warn'), Type.Literal('info'), Type.Literal('debug'), Type.Literal('trace'), Type.Literal('silent')], { default: 'info', description: 'Log level (JSON lines on stdout)' })),
