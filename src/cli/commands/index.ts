@@ -16,6 +16,7 @@ import { taskfilePlanCommand } from './taskfile/plan.js';
 import { taskfileRenderCommand } from './taskfile/render.js';
 import { taskfileValidateCommand } from './taskfile/validate.js';
 import { taskCancelRunCommand, taskListRunsCommand, taskLogsCommand, taskShowRunCommand } from './task/task-runs.js';
+import { taskExplainTriggerCommand } from './task/explain-trigger.js';
 
 /** Every command the CLI knows, in the order `slipway --help` lists them. */
 export const COMMANDS: readonly CommandSpec[] = [
@@ -34,6 +35,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   taskShowRunCommand,
   taskCancelRunCommand,
   taskLogsCommand,
+  taskExplainTriggerCommand,
   taskfileValidateCommand,
   taskfileRenderCommand,
   taskfilePlanCommand,
