@@ -102,12 +102,12 @@ async function checkTaskFile(spec: QuickRunSpec, secretRequest: JsonObject, regi
   if (problem !== undefined) throw problem;
 }
 
-function listQuery(request: FastifyRequest): { top: number; status?: RunRecord['status']; image?: string } {
-  const q = request.query as { top?: string; status?: string; image?: string };
+function listQuery(request: FastifyRequest): { top: number; status?: RunRecord['status']; image?: string; taskName?: string } {
+  const q = request.query as { top?: string; status?: string; image?: string; task?: string };
   const top = q.top === undefined ? 15 : Number(q.top);
   if (!Number.isInteger(top) || top < 1 || top > 1000) throw new AppError(Errors.REQUEST_INVALID, { message: 'top must be an integer from 1 to 1000' });
   if (q.status !== undefined && !isRunStatus(q.status)) throw new AppError(Errors.REQUEST_INVALID, { message: 'unknown status', detail: { status: q.status.slice(0, 50) } });
-  return { top, ...(q.status === undefined ? {} : { status: q.status }), ...(q.image ? { image: q.image } : {}) };
+  return { top, ...(q.status === undefined ? {} : { status: q.status }), ...(q.image ? { image: q.image } : {}), ...(q.task ? { taskName: q.task } : {}) };
 }
 
 /** An object's size, or undefined when it does not exist. */

@@ -14,6 +14,7 @@ import { apiPlugin } from '../api/api-plugin.js';
 import { openRegistry } from './open-registry.js';
 import { healthPlugin } from './health-plugin.js';
 import { runsPlugin } from '../api/runs-plugin.js';
+import { tasksPlugin } from '../api/tasks-plugin.js';
 import { LogSignals } from '../runner/log-signals.js';
 import { attachEmbeddedAgent } from './build-agent.js';
 import { TaskService } from '../tasks/task-service.js';
@@ -133,6 +134,7 @@ export async function buildServer(config: Readonly<Config>, options: BuildServer
   const logSignals = new LogSignals();
   const { registryHost } = attachEmbeddedAgent(app, { config, logger: options.logger, auth, queue: opened.runQueue, objects: opened.objects, logSignals });
   await app.register(runsPlugin, { auth, objects: opened.objects, queue: opened.runQueue, registryHost, sources: config.sources, logSignals, prefix: '/api/v1' });
+  await app.register(tasksPlugin, { auth, store: opened.taskStore, tasks, objects: opened.objects, registryHost, sources: config.sources, prefix: '/api/v1' });
   await app.register(webhookPlugin, { auth, taskStore: opened.taskStore, tasks, prefix: '/api/v1' });
   attachGitPoller(app, { taskStore: opened.taskStore, tasks, logger: options.logger, sources: config.sources });
 

@@ -5,7 +5,7 @@
  * POST /api/v1/contexts                      body: a tar (or tar+gzip) stream; 201 ApiContext
  * POST /api/v1/runs                          body: ApiQuickBuildRequest, or ApiQuickRunRequest
  *                                            (runType "QuickRun"); 201 ApiRun (status Queued)
- * GET  /api/v1/runs?top=&status=&image=      200 { runs: ApiRun[] }, newest first
+ * GET  /api/v1/runs?top=&status=&image=&task=  200 { runs: ApiRun[] }, newest first (task: a saved task's runs)
  * GET  /api/v1/runs/:runId                   200 ApiRun; 404 RUN_NOT_FOUND
  * POST /api/v1/runs/:runId/cancel            202 ApiRun; 409 RUN_STATE_INVALID when already finished
  * GET  /api/v1/runs/:runId/logs?offset=N&follow=true

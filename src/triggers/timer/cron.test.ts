@@ -72,8 +72,10 @@ describe('parseCron: refusals name the field and the problem', () => {
     expect(() => parseCron('0 24 * * *')).toThrow(expect.objectContaining({ detail: { schedule: '0 24 * * *', field: 'hour' } }) as Error);
   });
 
-  it('accepts day-of-month 31 when the weekday also decides (either may match)', () => {
-    expect(ticks(parseCron('0 0 31 2 MON'), '2024-02-01T00:00:00Z', 2)).toEqual(['2024-02-05T00:00:00Z', '2024-02-12T00:00:00Z']);
+  it('ANDs day-of-month and day-of-week as NCrontab (ACR) does: 0 8 1-7 * TUE is the first Tuesday', () => {
+    expect(ticks(parseCron('0 8 1-7 * TUE'), '2024-01-01T00:00:00Z', 3)).toEqual(['2024-01-02T08:00:00Z', '2024-02-06T08:00:00Z', '2024-03-05T08:00:00Z']);
+    expect(() => parseCron('0 0 31 2 MON')).toThrow(/never fires/);
+    expect(ticks(parseCron('0 0 29 2 MON'), '2024-03-01T00:00:00Z', 1)).toEqual(['2044-02-29T00:00:00Z']);
   });
 });
 
@@ -103,7 +105,8 @@ describe('CronSchedule.next', () => {
     ['0 0 * * 5-7', '2024-06-03T00:00:00Z', ['2024-06-07T00:00:00Z', '2024-06-08T00:00:00Z', '2024-06-09T00:00:00Z', '2024-06-14T00:00:00Z']],
     ['0 9 * * mon-fri', '2024-06-07T10:00:00Z', ['2024-06-10T09:00:00Z']],
     // Both restricted: the 1st and 15th of each month, plus every Friday (crontab(5)'s example).
-    ['30 4 1,15 * 5', '2024-06-01T05:00:00Z', ['2024-06-07T04:30:00Z', '2024-06-14T04:30:00Z', '2024-06-15T04:30:00Z', '2024-06-21T04:30:00Z', '2024-06-28T04:30:00Z', '2024-07-01T04:30:00Z']],
+    // Both restricted: the 1st or 15th AND a Friday (NCrontab, as in ACR).
+    ['30 4 1,15 * 5', '2024-06-01T05:00:00Z', ['2024-11-01T04:30:00Z', '2024-11-15T04:30:00Z', '2025-08-01T04:30:00Z', '2025-08-15T04:30:00Z', '2026-05-01T04:30:00Z', '2026-05-15T04:30:00Z']],
     // A field starting with `*` is not "restricted": both must match (the 13th that is a Friday or Sunday).
     ['0 0 13 * */5', '2024-01-01T00:00:00Z', ['2024-09-13T00:00:00Z', '2024-10-13T00:00:00Z', '2024-12-13T00:00:00Z']],
     ['0 0 29 2 */7', '2024-03-01T00:00:00Z', ['2032-02-29T00:00:00Z']],
@@ -146,7 +149,7 @@ describe('CronSchedule.previous', () => {
     ['0 0 1 1 *', '2023-12-31T23:59:00Z', '2023-01-01T00:00:00.000Z'],
     ['0 0 31 * *', '2024-05-01T00:00:00Z', '2024-03-31T00:00:00.000Z'],
     ['0 0 29 2 *', '2025-01-01T00:00:00Z', '2024-02-29T00:00:00.000Z'],
-    ['30 4 1,15 * 5', '2024-06-14T04:29:00Z', '2024-06-07T04:30:00.000Z'],
+    ['30 4 1,15 * 5', '2024-06-14T04:29:00Z', '2024-03-15T04:30:00.000Z'],
   ] as const)('"%s" at or before %s', (expr, at, expected) => {
     expect(parseCron(expr).previous(iso(at))?.toISOString()).toBe(expected);
   });

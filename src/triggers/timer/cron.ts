@@ -141,11 +141,13 @@ class ParsedCron implements CronSchedule {
     return this.month.allowed[at.getUTCMonth() + 1] === true && this.dayMatches(at) && this.hour.allowed[at.getUTCHours()] === true && this.minute.allowed[at.getUTCMinutes()] === true;
   }
 
-  /** The POSIX rule: both restricted → either may match; otherwise both must. */
+  /**
+   * NCrontab's rule, which ACR uses: a day must match day-of-month AND day-of-week, also when
+   * both are restricted (`0 8 1-7 * TUE` is the first Tuesday of a month). POSIX cron would OR
+   * them in that case; docs/triggers.md explains the choice.
+   */
   private dayMatches(at: Date): boolean {
-    const byDom = this.dom.allowed[at.getUTCDate()] === true;
-    const byDow = this.dow.allowed[at.getUTCDay()] === true;
-    return !this.dom.isStar && !this.dow.isStar ? byDom || byDow : byDom && byDow;
+    return this.dom.allowed[at.getUTCDate()] === true && this.dow.allowed[at.getUTCDay()] === true;
   }
 
   next(after: Date): Date {
@@ -196,7 +198,8 @@ class ParsedCron implements CronSchedule {
  * some selected month has: `0 0 31 2 *` or `0 0 30 4,6 *` never fire. Feb 29 counts (leap years).
  */
 function checkReachable(expr: string, dom: Field, month: Field, dow: Field): void {
-  if (!dom.isStar && !dow.isStar) return; // OR: every weekday comes round in every month
+  // With day-of-week restricted too, any existing date falls on every weekday in some year.
+  void dow;
   for (let m = 1; m <= 12; m += 1) {
     if (month.allowed[m] !== true) continue;
     const last = daysInMonth(2000, m); // 2000 is a leap year
