@@ -8,6 +8,20 @@ import type {
   ApiWhoami,
 } from '../../api/contract/registry.js';
 import type { ApiContext, ApiQuickBuildRequest, ApiQuickRunRequest, ApiRun, ApiRunStatus } from '../../api/contract/runs.js';
+import type {
+  ApiCredentialRequest,
+  ApiCredentialUpdateRequest,
+  ApiTask,
+  ApiTaskCreated,
+  ApiTaskCreateRequest,
+  ApiTaskCredentials,
+  ApiTaskList,
+  ApiTaskRunRequest,
+  ApiTaskUpdateRequest,
+  ApiTimerRequest,
+  ApiTimerTrigger,
+  ApiTimerUpdateRequest,
+} from '../../api/contract/tasks.js';
 import { ClientErrors } from './client-errors.js';
 import { nodeHttpFetch, type HttpResponse } from './node-http-fetch.js';
 
@@ -90,6 +104,7 @@ export class ApiClient {
     if (filter.top !== undefined) query.set('top', String(filter.top));
     if (filter.status !== undefined) query.set('status', filter.status);
     if (filter.image !== undefined) query.set('image', filter.image);
+    if (filter.task !== undefined) query.set('task', filter.task);
     const text = query.toString();
     return this.json('GET', `/runs${text ? `?${text}` : ''}`, signal);
   }
@@ -100,6 +115,62 @@ export class ApiClient {
 
   cancelRun(runId: string, signal: AbortSignal): Promise<ApiRun> {
     return this.json('POST', `/runs/${enc(runId)}/cancel`, signal);
+  }
+
+  createTask(request: ApiTaskCreateRequest, signal: AbortSignal): Promise<ApiTaskCreated> {
+    return this.json('POST', '/tasks', signal, jsonBody(request));
+  }
+
+  listTasks(signal: AbortSignal): Promise<ApiTaskList> {
+    return this.json('GET', '/tasks', signal);
+  }
+
+  getTask(name: string, signal: AbortSignal): Promise<ApiTask> {
+    return this.json('GET', `/tasks/${enc(name)}`, signal);
+  }
+
+  updateTask(name: string, request: ApiTaskUpdateRequest, signal: AbortSignal): Promise<ApiTask> {
+    return this.json('PATCH', `/tasks/${enc(name)}`, signal, jsonBody(request));
+  }
+
+  async deleteTask(name: string, signal: AbortSignal): Promise<void> {
+    await (await this.send('DELETE', `/tasks/${enc(name)}`, signal)).text();
+  }
+
+  runTask(name: string, request: ApiTaskRunRequest, signal: AbortSignal): Promise<ApiRun> {
+    return this.json('POST', `/tasks/${enc(name)}/runs`, signal, jsonBody(request));
+  }
+
+  listTimers(name: string, signal: AbortSignal): Promise<{ readonly timerTriggers: readonly ApiTimerTrigger[] }> {
+    return this.json('GET', `/tasks/${enc(name)}/timers`, signal);
+  }
+
+  addTimer(name: string, request: ApiTimerRequest, signal: AbortSignal): Promise<ApiTask> {
+    return this.json('POST', `/tasks/${enc(name)}/timers`, signal, jsonBody(request));
+  }
+
+  updateTimer(name: string, timer: string, request: ApiTimerUpdateRequest, signal: AbortSignal): Promise<ApiTask> {
+    return this.json('PATCH', `/tasks/${enc(name)}/timers/${enc(timer)}`, signal, jsonBody(request));
+  }
+
+  removeTimer(name: string, timer: string, signal: AbortSignal): Promise<ApiTask> {
+    return this.json('DELETE', `/tasks/${enc(name)}/timers/${enc(timer)}`, signal);
+  }
+
+  listCredentials(name: string, signal: AbortSignal): Promise<ApiTaskCredentials> {
+    return this.json('GET', `/tasks/${enc(name)}/credentials`, signal);
+  }
+
+  addCredential(name: string, request: ApiCredentialRequest, signal: AbortSignal): Promise<ApiTaskCredentials> {
+    return this.json('POST', `/tasks/${enc(name)}/credentials`, signal, jsonBody(request));
+  }
+
+  updateCredential(name: string, loginServer: string, request: ApiCredentialUpdateRequest, signal: AbortSignal): Promise<ApiTaskCredentials> {
+    return this.json('PATCH', `/tasks/${enc(name)}/credentials/${enc(loginServer)}`, signal, jsonBody(request));
+  }
+
+  removeCredential(name: string, loginServer: string, signal: AbortSignal): Promise<ApiTaskCredentials> {
+    return this.json('DELETE', `/tasks/${enc(name)}/credentials/${enc(loginServer)}`, signal);
   }
 
   /** GET /runs/:id/logs from `offset`; the client timeout covers only the wait for headers. */
@@ -169,6 +240,8 @@ export interface SendOptions {
 
 export interface RunFilter {
   readonly top?: number;
+  /** A saved task's runs only. */
+  readonly task?: string;
   readonly status?: ApiRunStatus;
   /** `repo:tag`: only runs that produced this image. */
   readonly image?: string;
@@ -176,6 +249,10 @@ export interface RunFilter {
 
 export interface ApiRunList {
   readonly runs: readonly ApiRun[];
+}
+
+function jsonBody(request: object): SendOptions {
+  return { body: JSON.stringify(request), contentType: 'application/json' };
 }
 
 /** A pull-based web stream over an async iterable, so fetch reads the tar only as fast as it sends it. */

@@ -17,6 +17,10 @@ import { taskfileRenderCommand } from './taskfile/render.js';
 import { taskfileValidateCommand } from './taskfile/validate.js';
 import { taskCancelRunCommand, taskListRunsCommand, taskLogsCommand, taskShowRunCommand } from './task/task-runs.js';
 import { taskExplainTriggerCommand } from './task/explain-trigger.js';
+import { taskCreateCommand, taskDeleteCommand, taskListCommand, taskShowCommand, taskUpdateCommand } from './task/task-crud.js';
+import { taskRunCommand } from './task/task-run.js';
+import { taskTimerAddCommand, taskTimerListCommand, taskTimerRemoveCommand, taskTimerUpdateCommand } from './task/task-timer.js';
+import { taskCredentialAddCommand, taskCredentialListCommand, taskCredentialRemoveCommand, taskCredentialUpdateCommand } from './task/task-credential.js';
 
 /** Every command the CLI knows, in the order `slipway --help` lists them. */
 export const COMMANDS: readonly CommandSpec[] = [
@@ -31,6 +35,9 @@ export const COMMANDS: readonly CommandSpec[] = [
   seedCommand,
   buildCommand,
   runCommand,
+  taskCreateCommand, taskShowCommand, taskListCommand, taskUpdateCommand, taskDeleteCommand, taskRunCommand,
+  taskTimerAddCommand, taskTimerUpdateCommand, taskTimerRemoveCommand, taskTimerListCommand,
+  taskCredentialAddCommand, taskCredentialUpdateCommand, taskCredentialRemoveCommand, taskCredentialListCommand,
   taskListRunsCommand,
   taskShowRunCommand,
   taskCancelRunCommand,

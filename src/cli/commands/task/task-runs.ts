@@ -28,7 +28,8 @@ export function parseListRuns(input: CommandInput): ListRunsOptions {
   const status = parseRunStatus(flagString(input, 'run-status'));
   const image = flagString(input, 'image');
   if (image !== undefined && !/^[^\s:@]+(:[\w][\w.-]*|@sha256:[a-f0-9]{64})$/.test(image)) throw usageError(`--image must be REPO:TAG or REPO@DIGEST, not "${image}"`);
-  const filter: RunFilter = { top: parseTop(input) ?? DEFAULT_TOP, ...(status ? { status } : {}), ...(image === undefined ? {} : { image }) };
+  const task = flagString(input, 'name');
+  const filter: RunFilter = { top: parseTop(input) ?? DEFAULT_TOP, ...(task === undefined ? {} : { task }), ...(status ? { status } : {}), ...(image === undefined ? {} : { image }) };
   return { filter, format: parseFormat(input) };
 }
 
@@ -65,14 +66,15 @@ const RUN_ID_FLAG = { 'run-id': { type: 'string', description: 'The run ID, e.g.
 export const taskListRunsCommand: CommandSpec = {
   path: ['task', 'list-runs'],
   summary: 'List runs, newest first',
-  usage: 'slipway task list-runs [--top N] [--run-status STATUS] [--image REPO:TAG] [-o FORMAT] [--query JMESPATH]',
+  usage: 'slipway task list-runs [-n TASK] [--top N] [--run-status STATUS] [--image REPO:TAG] [-o FORMAT] [--query JMESPATH]',
   flags: {
+    name: { type: 'string', short: 'n', description: 'Only runs of this saved task' },
     top: { type: 'string', description: `Return at most N runs (default ${DEFAULT_TOP})` },
     'run-status': { type: 'string', description: `Only runs with this status: ${RUN_STATUSES.join(', ')}` },
     image: { type: 'string', description: 'Only runs that produced this image, REPO:TAG or REPO@DIGEST' },
     ...COMMON_FLAGS,
   },
-  examples: ['slipway task list-runs -o table', 'slipway task list-runs --run-status Failed --top 5', 'slipway task list-runs --image hello:ca1'],
+  examples: ['slipway task list-runs -o table', 'slipway task list-runs -n web-build --top 5', 'slipway task list-runs --run-status Failed --top 5', 'slipway task list-runs --image hello:ca1'],
   async run(input, io) {
     const options = parseListRuns(input);
     return withClient(input, io, (ctx) => runListRuns(options, ctx));
