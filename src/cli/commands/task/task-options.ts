@@ -58,7 +58,15 @@ export type StepSource =
   | { readonly kind: 'none'; readonly taskFile: { readonly path: string } | { readonly cmd: string }; readonly valuesPath: string | undefined }
   | { readonly kind: 'remote'; readonly contextPath: string; readonly file: string | undefined; readonly valuesFilePath: string | undefined }
   /** update without -c: what -f and --values mean depends on the saved step (read then). */
-  | { readonly kind: 'unchanged'; readonly file: string | undefined; readonly cmd: string | undefined; readonly values: string | undefined };
+  | {
+      readonly kind: 'unchanged';
+      readonly file: string | undefined;
+      readonly cmd: string | undefined;
+      readonly values: string | undefined;
+      /** -f and --values resolved here, for a saved task without context. */
+      readonly localFile: string | undefined;
+      readonly localValues: string | undefined;
+    };
 
 function spec(context: string): ContextSpec {
   try {
@@ -81,7 +89,8 @@ export function parseStepSource(input: CommandInput, where: ParseEnv, isRequired
   if (cmd !== undefined && file !== undefined) throw usageError('--cmd and -f cannot be combined');
   if (context === undefined) {
     if (isRequired) throw usageError('--context (-c) is required: a git URL (…/repo.git#branch:folder), a tarball URL, or /dev/null with -f or --cmd');
-    return { kind: 'unchanged', file, cmd, values };
+    const local = (path: string | undefined): string | undefined => (path === undefined || path === '-' ? path : resolve(where.cwd, path));
+    return { kind: 'unchanged', file, cmd, values, localFile: local(file), localValues: local(values) };
   }
   const s = spec(context);
   if (s.kind === 'local') {
@@ -181,10 +190,9 @@ export async function stepFields(options: TaskStepOptions, ctx: ClientContext, s
   if (source.kind === 'unchanged' && (source.file !== undefined || source.cmd !== undefined || source.values !== undefined)) {
     const isEncoded = saved !== undefined && (await saved()).step.type === 'EncodedTask';
     if (isEncoded) {
-      const taskFile = source.cmd !== undefined ? { cmd: source.cmd } : source.file !== undefined ? { path: source.file === '-' ? '-' : resolve(ctx.io.cwd, source.file) } : undefined;
-      const values = source.values === undefined ? undefined : resolve(ctx.io.cwd, source.values);
-      if (taskFile !== undefined) Object.assign(fields, await encodedFields(taskFile, values, options, ctx));
-      else if (values !== undefined) fields['valuesFile'] = await readFile(values, 'utf8');
+      const taskFile = source.cmd !== undefined ? { cmd: source.cmd } : source.localFile !== undefined ? { path: source.localFile } : undefined;
+      if (taskFile !== undefined) Object.assign(fields, await encodedFields(taskFile, source.localValues, options, ctx));
+      else if (source.localValues !== undefined) fields['valuesFile'] = await readFile(source.localValues, 'utf8');
     } else {
       if (source.cmd !== undefined) throw usageError('--cmd is for tasks without a context (/dev/null)');
       Object.assign(fields, { file: source.file, valuesFilePath: source.values });

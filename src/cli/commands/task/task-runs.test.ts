@@ -34,6 +34,13 @@ describe('parsing task run commands', () => {
     expect(() => parseListRuns(input({ image: 'hello' }))).toThrow(/--image must be REPO:TAG or REPO@DIGEST/);
     expect(() => parseRunId(input({}))).toThrow(/--run-id is required/);
   });
+
+  it('filters by a saved task with -n, sent as ?task=', async () => {
+    expect(parseListRuns(input({ name: 'web-build' })).filter).toEqual({ top: 15, task: 'web-build' });
+    const { ctx, stub } = context([{ method: 'GET', path: '/api/v1/runs?top=15&task=web-build', body: { runs: [] } }]);
+    expect(await runListRuns(parseListRuns(input({ name: 'web-build' })), ctx)).toBe(0);
+    stub.verify();
+  });
 });
 
 describe('run output', () => {
