@@ -77,8 +77,7 @@ function createSourceTrigger(b: Body, contextPath: string | null): SourceTrigger
   const isGit = isGitContext(contextPath);
   const commit = optionalBool(b, 'commitTriggerEnabled');
   const pullRequest = optionalBool(b, 'pullRequestTriggerEnabled') ?? false;
-  if (!isGit && commit === true) throw taskInvalid('commitTriggerEnabled', 'source triggers need a git context');
-  if (!isGit && pullRequest) throw taskInvalid('pullRequestTriggerEnabled', 'source triggers need a git context');
+  if (!isGit) refuseSourceFlags(commit, pullRequest);
   const events = sourceEvents(commit ?? isGit, pullRequest);
   if (events.length === 0 || contextPath === null) return null;
   return {
@@ -144,27 +143,42 @@ export async function parseCreate(body: unknown, ctx: TaskRequestContext): Promi
  * Merges the commit / pull-request flags into the source trigger as az does: a Disabled trigger's
  * events are cleared first, an empty event set disables it; a new git context moves it there.
  */
+/** The events after an update: a Disabled trigger's are cleared first, then the flags given apply. */
+function mergedEvents(current: SourceTrigger | null, commit: boolean | undefined, pullRequest: boolean | undefined): SourceEvent[] {
+  const existing = current === null || current.status === 'Disabled' ? [] : current.events;
+  return sourceEvents(commit ?? existing.includes('commit'), pullRequest ?? existing.includes('pullrequest'));
+}
+
+/** allowForks and the poll interval: the body's when given, else the trigger's. */
+function sourceOptions(current: SourceTrigger | null, b: Body): Pick<SourceTrigger, 'allowForks' | 'pollIntervalSeconds'> {
+  const poll = pollInterval(b);
+  return {
+    allowForks: optionalBool(b, 'allowForks') ?? current?.allowForks ?? false,
+    pollIntervalSeconds: poll === undefined ? (current?.pollIntervalSeconds ?? null) : poll,
+  };
+}
+
+/** Without a git context there is no source trigger; asking for one is an error. */
+function refuseSourceFlags(commit: boolean | undefined, pullRequest: boolean | undefined): null {
+  if (commit === true) throw taskInvalid('commitTriggerEnabled', 'source triggers need a git context');
+  if (pullRequest === true) throw taskInvalid('pullRequestTriggerEnabled', 'source triggers need a git context');
+  return null;
+}
+
 function updatedSource(current: SourceTrigger | null, b: Body, contextPath: string | null): SourceTrigger | null {
   const commit = optionalBool(b, 'commitTriggerEnabled');
   const pullRequest = optionalBool(b, 'pullRequestTriggerEnabled');
-  if (!isGitContext(contextPath)) {
-    if (commit === true || pullRequest === true) throw taskInvalid(commit === true ? 'commitTriggerEnabled' : 'pullRequestTriggerEnabled', 'source triggers need a git context');
-    return null;
-  }
-  const url = contextPath as string;
-  const poll = pollInterval(b);
-  const isMoved = current !== null && current.repositoryUrl !== url;
-  const existing = current === null || current.status === 'Disabled' ? [] : current.events;
-  const events = sourceEvents(commit ?? existing.includes('commit'), pullRequest ?? existing.includes('pullrequest'));
+  if (contextPath === null || !isGitContext(contextPath)) return refuseSourceFlags(commit, pullRequest);
+  const events = mergedEvents(current, commit, pullRequest);
   if (current === null && events.length === 0) return null;
+  const isSameRepository = current !== null && current.repositoryUrl === contextPath;
   return {
     name: current?.name ?? DEFAULT_SOURCE_TRIGGER_NAME,
     status: events.length === 0 ? 'Disabled' : 'Enabled',
-    repositoryUrl: url,
-    branch: current === null || isMoved ? branchOf(url) : current.branch,
+    repositoryUrl: contextPath,
+    branch: isSameRepository ? current.branch : branchOf(contextPath),
     events,
-    allowForks: optionalBool(b, 'allowForks') ?? current?.allowForks ?? false,
-    pollIntervalSeconds: poll === undefined ? (current?.pollIntervalSeconds ?? null) : poll,
+    ...sourceOptions(current, b),
   };
 }
 
