@@ -12,7 +12,7 @@ import type { TaskService } from '../tasks/task-service.js';
 import type { TaskStore } from '../tasks/task-store.js';
 import { authorize, sendError } from './api-plugin.js';
 import type { ApiRun } from './contract/runs.js';
-import type { ApiTask, ApiTaskCreated, ApiTaskCredentials, ApiTaskList } from './contract/tasks.js';
+import type { ApiTask, ApiTaskCreated, ApiTaskCredentials, ApiTaskDependencies, ApiTaskList } from './contract/tasks.js';
 import { taskName } from './task-request-fields.js';
 import { applyUpdate, parseCreate, type TaskRequestContext } from './task-request.js';
 import { addCredential, addTimer, loginServer, parseRunOverrides, removeCredential, removeTimer, updateCredential, updateTimer } from './task-subresource-request.js';
@@ -117,6 +117,14 @@ export async function tasksPlugin(app: FastifyInstance, options: TasksPluginOpti
     const task = await store.get(name);
     if (task === undefined) throw notFound(name);
     return view(task);
+  });
+
+  app.get('/tasks/:name/dependencies', async (request): Promise<ApiTaskDependencies> => {
+    await authorize(request, auth, READ_SCOPE);
+    const name = nameParam(request);
+    if ((await store.get(name)) === undefined) throw notFound(name);
+    const deps = await store.dependencies(name);
+    return { dependencies: deps.map((d) => ({ type: d.type === 'Runtime' ? 'RunTime' : 'BuildTime', registry: d.registry, repository: d.repository, tag: d.tag, digest: d.digest, recordedAt: d.recordedAt, checkedAt: d.checkedAt })) };
   });
 
   app.patch('/tasks/:name', async (request) => {

@@ -103,7 +103,8 @@ describe('base-image update triggers', () => {
       expect(done.status).toBe('Succeeded');
       await waitForDependencies(name);
     }
-    expect((await server.built.taskStore.dependencies('dep-one'))[0]).toMatchObject({ registry, repository: 'library/busybox', tag: 'latest', type: 'Runtime' });
+    const shown = (await server.get('/api/v1/tasks/dep-one/dependencies')).json<{ dependencies: Array<Record<string, unknown>> }>();
+    expect(shown.dependencies).toEqual([expect.objectContaining({ type: 'RunTime', registry, repository: 'library/busybox', tag: 'latest', digest: expect.stringMatching(/^sha256:/) })]);
     await server.built.baseImageTrigger.drain();
 
     await pushNewBusybox(`v2-${Date.now()}`);

@@ -246,3 +246,18 @@ export interface ApiCredentialUpdateRequest {
 export interface ApiTaskList {
   readonly tasks: readonly ApiTask[];
 }
+
+/** GET /api/v1/tasks/:name/dependencies: the base images the task's base-image trigger tracks (ACR's BaseImageDependency, plus when). */
+export interface ApiTaskDependencies {
+  readonly dependencies: readonly {
+    readonly type: 'RunTime' | 'BuildTime';
+    readonly registry: string;
+    readonly repository: string;
+    readonly tag: string | null;
+    readonly digest: string | null;
+    /** When the successful run that recorded it finished. */
+    readonly recordedAt: string;
+    /** When the digest behind the tag was last compared (bases in other registries are polled). */
+    readonly checkedAt: string | null;
+  }[];
+}

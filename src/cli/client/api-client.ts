@@ -8,20 +8,7 @@ import type {
   ApiWhoami,
 } from '../../api/contract/registry.js';
 import type { ApiContext, ApiQuickBuildRequest, ApiQuickRunRequest, ApiRun, ApiRunStatus } from '../../api/contract/runs.js';
-import type {
-  ApiCredentialRequest,
-  ApiCredentialUpdateRequest,
-  ApiTask,
-  ApiTaskCreated,
-  ApiTaskCreateRequest,
-  ApiTaskCredentials,
-  ApiTaskList,
-  ApiTaskRunRequest,
-  ApiTaskUpdateRequest,
-  ApiTimerRequest,
-  ApiTimerTrigger,
-  ApiTimerUpdateRequest,
-} from '../../api/contract/tasks.js';
+import type { ApiCredentialRequest, ApiCredentialUpdateRequest, ApiTask, ApiTaskCreateRequest, ApiTaskCreated, ApiTaskCredentials, ApiTaskDependencies, ApiTaskList, ApiTaskRunRequest, ApiTaskUpdateRequest, ApiTimerRequest, ApiTimerTrigger, ApiTimerUpdateRequest } from '../../api/contract/tasks.js';
 import { ClientErrors } from './client-errors.js';
 import { nodeHttpFetch, type HttpResponse } from './node-http-fetch.js';
 
@@ -127,6 +114,10 @@ export class ApiClient {
 
   getTask(name: string, signal: AbortSignal): Promise<ApiTask> {
     return this.json('GET', `/tasks/${enc(name)}`, signal);
+  }
+
+  getTaskDependencies(name: string, signal: AbortSignal): Promise<ApiTaskDependencies> {
+    return this.json('GET', `/tasks/${enc(name)}/dependencies`, signal);
   }
 
   updateTask(name: string, request: ApiTaskUpdateRequest, signal: AbortSignal): Promise<ApiTask> {

@@ -140,12 +140,21 @@ export const taskCreateCommand: CommandSpec = {
 export const taskShowCommand: CommandSpec = {
   path: ['task', 'show'],
   summary: 'Show a saved task (secrets are never shown)',
-  usage: 'slipway task show -n NAME [-o FORMAT] [--query JMESPATH]',
-  flags: { name: TASK_DEFINITION_FLAGS.name, ...COMMON_FLAGS },
-  examples: ['slipway task show -n web-build', 'slipway task show -n web-build --query trigger.timerTriggers -o table'],
+  usage: 'slipway task show -n NAME [--dependencies] [-o FORMAT] [--query JMESPATH]',
+  flags: {
+    name: TASK_DEFINITION_FLAGS.name,
+    dependencies: { type: 'boolean', description: "List the base images the task's base-image trigger tracks, with their digests and when they were last checked" },
+    ...COMMON_FLAGS,
+  },
+  examples: ['slipway task show -n web-build', 'slipway task show -n web-build --query trigger.timerTriggers -o table', 'slipway task show -n web-build --dependencies -o table'],
   async run(input, io) {
     const options = parseName(input);
     return withClient(input, io, async (ctx) => {
+      if (flagBool(input, 'dependencies')) {
+        const { dependencies } = await ctx.client.getTaskDependencies(options.name, ctx.signal);
+        ctx.io.out(formatOutput(dependencies, options.format));
+        return ExitCode.ok;
+      }
       ctx.io.out(formatTasks(await ctx.client.getTask(options.name, ctx.signal), options.format));
       return ExitCode.ok;
     });

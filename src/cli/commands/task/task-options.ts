@@ -143,6 +143,13 @@ export function parseStepOptions(input: CommandInput, where: ParseEnv, isCreate:
   };
 }
 
+/** `--source-poll-interval SECONDS`; `0` turns polling off (null). */
+function pollInterval(text: string | undefined): number | null | undefined {
+  if (text === undefined) return undefined;
+  if (!/^\d+$/.test(text)) throw usageError(`--source-poll-interval must be a whole number of seconds (0 turns polling off), not "${text}"`);
+  return Number(text) === 0 ? null : Number(text);
+}
+
 export function parseSettings(input: CommandInput): ApiTaskSettings {
   const platform = flagString(input, 'platform');
   const cpu = flagString(input, 'cpu');
@@ -157,6 +164,8 @@ export function parseSettings(input: CommandInput): ApiTaskSettings {
     pullRequestTriggerEnabled: boolFlag(input, 'pull-request-trigger-enabled'),
     baseImageTriggerEnabled: boolFlag(input, 'base-image-trigger-enabled'),
     baseImageTriggerType: choice(input, 'base-image-trigger-type', ['All', 'Runtime'] as const),
+    allowForks: boolFlag(input, 'pull-request-forks-enabled'),
+    pollIntervalSeconds: pollInterval(flagString(input, 'source-poll-interval')),
   };
   return Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined)) as ApiTaskSettings;
 }
@@ -241,5 +250,7 @@ export const TASK_DEFINITION_FLAGS = {
   'pull-request-trigger-enabled': { type: 'string', description: 'true|false: run on pull requests (default false)' },
   'base-image-trigger-enabled': { type: 'string', description: 'true|false: run when a base image is updated (default true)' },
   'base-image-trigger-type': { type: 'string', description: 'All or Runtime (default): which base images trigger a run' },
+  'pull-request-forks-enabled': { type: 'string', description: 'true|false: also run pull requests from forks (default false: their code would run with the task\'s secrets)' },
+  'source-poll-interval': { type: 'string', description: 'Poll the git context with git ls-remote every SECONDS for new commits, for a git server that sends no webhooks (0: off, the default)' },
   ...COMMON_FLAGS,
 } as const satisfies Record<string, FlagSpec>;
