@@ -63,11 +63,14 @@ export function attachEmbeddedAgent(app: FastifyInstance, options: EmbeddedAgent
         pricePerSecond: config.runs.pricePerSecond,
         sources: config.sources,
         logSignals: options.logSignals,
-        pushToken: (runId, repositories) =>
-          options.auth.issueAccessToken(
-            { kind: 'token', name: `run:${runId}`, access: repositories.map((name) => ({ type: 'repository', name, actions: [Action.pull, Action.push] })) },
-            repositories.map((name) => ({ type: 'repository', name, actions: [Action.pull, Action.push] })),
-          ).token,
+        isAnonymousRepository: (repository) => config.auth.anonymousPull || (config.registry.mirrorNamespace !== '' && repository.startsWith(`${config.registry.mirrorNamespace}/`)),
+        pushToken: (runId, repositories, pullOnly = []) => {
+          const access = [
+            ...repositories.map((name) => ({ type: 'repository', name, actions: [Action.pull, Action.push] })),
+            ...pullOnly.filter((name) => !repositories.includes(name)).map((name) => ({ type: 'repository', name, actions: [Action.pull] })),
+          ];
+          return options.auth.issueAccessToken({ kind: 'token', name: `run:${runId}`, access }, access).token;
+        },
       },
     });
     agent.start();

@@ -3,18 +3,19 @@ import { AppError, Errors, isAppError } from '../core/errors/index.js';
 import type { BaseImageRecord, ImageDescriptor, LeasedRun, RunOutcome } from '../queue/run-queue.js';
 import { StorageLayout } from '../registry/storage/layout.js';
 import { writeTar } from '../registry/seed/index.js';
-import { quickBuildFromJson, secretsFromJson, type QuickBuildSpec } from '../tasks/quick-build.js';
+import { quickBuildFromJson, registryCredentialsFromJson, secretsFromJson, type QuickBuildSpec, type RegistryCredential } from '../tasks/quick-build.js';
 import { digestFromRepoDigests, parseBaseImages } from './base-images.js';
 import { readContextFile } from './context-file.js';
 import { resolveImageName, type TargetImage } from './image-names.js';
 import { createRedactor } from './redactor.js';
 import { RunLog } from './run-log.js';
+import { pullPrivateBases } from './base-pull.js';
 import { executeTaskRun } from './execute-task-run.js';
 import { fetchRunContext, metering, report, urlSecrets, type Execution as RunExecution, type RunControl, type RunnerOptions, type RunReport } from './run-execution.js';
 
 export type { AbortCause, RunControl, RunnerOptions, RunReport } from './run-execution.js';
 
-type Execution = RunExecution<QuickBuildSpec>;
+type Execution = RunExecution<QuickBuildSpec> & { readonly credentials: readonly RegistryCredential[] };
 
 /** `#6 [1/2] FROM 127.0.0.1:5000/library/busybox@sha256:…`: the digest BuildKit resolved. */
 const FROM_DIGEST = /\bFROM (\S+?)@(sha256:[a-f0-9]{64})/;
@@ -66,6 +67,11 @@ async function withEngineDigests(x: Execution, bases: BaseImageRecord[]): Promis
   );
 }
 
+/**
+ * Pushes each tag: into Slipway with a run token scoped to exactly those repositories, into
+ * another registry with the task's credentials for it (or none). The run token never goes to
+ * another registry.
+ */
 async function push(x: Execution, targets: readonly TargetImage[]): Promise<ImageDescriptor[]> {
   const own = targets.filter((t) => t.isOwn);
   const token = x.options.pushToken(x.runId, [...new Set(own.map((t) => t.repository))]);
@@ -73,11 +79,13 @@ async function push(x: Execution, targets: readonly TargetImage[]): Promise<Imag
   for (const target of targets) {
     const shown = `${target.registry}/${target.repository}:${target.tag}`;
     x.log.line(`pushing ${shown}`);
+    const host = target.reference.slice(0, target.reference.indexOf('/'));
+    const other = x.credentials.find((c) => c.loginServer === host);
     // As Basic credentials, not `registrytoken`: dockerd then runs the ordinary token flow with
     // them (a bare registrytoken made it fetch an anonymous token when a cross-repository mount
     // asked for a wider scope, and the push was denied).
-    const auth = { username: `run:${x.runId}`, password: token, serveraddress: target.reference.slice(0, target.reference.indexOf('/')) };
-    const pushed = await x.options.engine.images.push({ image: target.reference, auth, signal: x.control.signal });
+    const auth = target.isOwn ? { username: `run:${x.runId}`, password: token, serveraddress: host } : other === undefined ? undefined : { username: other.username, password: other.password, serveraddress: host };
+    const pushed = await x.options.engine.images.push({ image: target.reference, ...(auth === undefined ? {} : { auth }), signal: x.control.signal });
     x.log.line(`pushed ${shown}${pushed.digest === undefined ? '' : `@${pushed.digest}`}`);
     out.push({ registry: target.registry, repository: target.repository, tag: target.tag, digest: pushed.digest ?? null });
   }
@@ -94,6 +102,16 @@ async function build(x: Execution, targets: readonly TargetImage[], secretArgs: 
     const m = FROM_DIGEST.exec(line);
     if (m) resolved.set(m[1] as string, m[2] as string);
   };
+  await pullPrivateBases(bases, {
+    engine: x.options.engine,
+    registry: x.options.registry,
+    ...(x.options.publicRegistry === undefined ? {} : { publicRegistry: x.options.publicRegistry }),
+    isAnonymous: x.options.isAnonymousRepository ?? (() => false),
+    ownAuth: (repositories) => ({ username: `run:${x.runId}`, password: x.options.pushToken(x.runId, [], repositories), serveraddress: x.options.registry }),
+    credentials: x.credentials,
+    signal: x.control.signal,
+    log: (line) => x.log.line(line),
+  });
   x.log.line(`run ${x.runId}: building ${targets.map((t) => t.reference).join(', ')}`);
   await x.options.engine.images.build({
     context: await contextStream(x),
@@ -128,10 +146,11 @@ async function executeQuickBuild(options: RunnerOptions, leased: LeasedRun, cont
   const spec = quickBuildFromJson(run.request);
   const secrets = secretsFromJson(leased.secretRequest);
   const secretArgs = secrets.secretBuildArgs;
-  const redact = createRedactor([...secretArgs.map((a) => a.value), ...urlSecrets(secrets.sourceLocation)]);
+  const redact = createRedactor([...secretArgs.map((a) => a.value), ...urlSecrets(secrets.sourceLocation), ...registryCredentialsFromJson(leased.secretRequest).map((c) => c.password)]);
   const startedAt = Date.parse(run.startTime ?? new Date().toISOString());
   const log = await RunLog.open(options.objects, run.runId, redact, () => options.logSignals?.notify(run.runId));
-  const x: Execution = { options, runId: run.runId, spec, log, redact, control, startedAt, contextId: spec.contextId };
+  const credentials = registryCredentialsFromJson(leased.secretRequest);
+  const x: Execution = { options, runId: run.runId, spec, log, redact, control, startedAt, contextId: spec.contextId, credentials };
   try {
     const location = secrets.sourceLocation ?? spec.sourceLocation;
     if (location !== null) x.contextId = await fetchRunContext(x, location, spec.dockerfile);

@@ -4,6 +4,7 @@ import type { JsonObject, LeasedRun, RunOutcome } from '../queue/run-queue.js';
 import { StorageLayout } from '../registry/storage/layout.js';
 import { fetchGitContext, fetchRemoteTarball, parseContextSpec, checkRemoteSource, OPEN_SOURCE_POLICY } from '../sources/index.js';
 import { quickRunFromJson, quickRunSecretsFromJson, type QuickRunSpec } from '../tasks/quick-run.js';
+import { registryCredentialsFromJson, type RegistryCredential } from '../tasks/quick-build.js';
 import { loadQuickRunTask, taskFileError } from '../tasks/quick-run-task.js';
 import { formatDiagnostic } from '../taskfile/diagnostics.js';
 import type { TaskSecret } from '../taskfile/task-plan.js';
@@ -13,7 +14,7 @@ import { RunLog } from './run-log.js';
 import { fetchRunContext, metering, report, urlSecrets, type Execution, type RunControl, type RunnerOptions, type RunReport } from './run-execution.js';
 import { runTask } from './steps/task-runner.js';
 
-type TaskExecution = Execution<QuickRunSpec> & { readonly taskName: string | null; readonly trigger: string; readonly request: JsonObject };
+type TaskExecution = Execution<QuickRunSpec> & { readonly taskName: string | null; readonly trigger: string; readonly request: JsonObject; readonly credentials: readonly RegistryCredential[] };
 
 /** A file of the run's context (the task file, a values file), or undefined when absent. */
 async function contextFile(x: TaskExecution, path: string): Promise<string | undefined> {
@@ -116,6 +117,8 @@ async function runTaskFile(x: TaskExecution, secretValues: ReadonlyMap<string, s
     ...(options.publicRegistry === undefined ? {} : { publicRegistry: options.publicRegistry }),
     registryAuth: (repositories) => ({ username: `run:${x.runId}`, password: options.pushToken(x.runId, repositories), serveraddress: options.registry }),
     context,
+    credentials: x.credentials,
+    ...(options.isAnonymousRepository === undefined ? {} : { isAnonymousRepository: options.isAnonymousRepository }),
     log: (line) => x.log.line(line),
     signal: x.control.signal,
     fetchRemoteContext: remoteBuildContext(x),
@@ -139,10 +142,11 @@ export async function executeTaskRun(options: RunnerOptions, leased: LeasedRun, 
   const run = leased.run;
   const spec = quickRunFromJson(run.request);
   const secrets = quickRunSecretsFromJson(leased.secretRequest);
-  const redactor = new SecretRedactor([...secrets.secretValues.map((v) => v.value), ...urlSecrets(secrets.sourceLocation)]);
+  const credentials = registryCredentialsFromJson(leased.secretRequest);
+  const redactor = new SecretRedactor([...secrets.secretValues.map((v) => v.value), ...urlSecrets(secrets.sourceLocation), ...credentials.map((c) => c.password)]);
   const startedAt = Date.parse(run.startTime ?? new Date().toISOString());
   const log = await RunLog.open(options.objects, run.runId, redactor.redact, () => options.logSignals?.notify(run.runId));
-  const x: TaskExecution = { options, runId: run.runId, spec, log, redact: redactor.redact, control, startedAt, contextId: spec.contextId, taskName: run.taskName, trigger: run.trigger, request: run.request };
+  const x: TaskExecution = { options, runId: run.runId, spec, log, redact: redactor.redact, control, startedAt, contextId: spec.contextId, taskName: run.taskName, trigger: run.trigger, request: run.request, credentials };
   try {
     const location = secrets.sourceLocation ?? spec.sourceLocation;
     if (location !== null) x.contextId = await fetchRunContext(x, location, null);

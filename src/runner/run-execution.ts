@@ -32,7 +32,9 @@ export interface RunnerOptions {
   readonly publicRegistry?: string;
   readonly pricePerSecond: number;
   /** A short-lived registry token with push and pull on exactly these repositories. */
-  readonly pushToken: (runId: string, repositories: readonly string[]) => string;
+  readonly pushToken: (runId: string, repositories: readonly string[], pullOnly?: readonly string[]) => string;
+  /** Repositories of Slipway anyone may pull (the mirror namespace). @defaultValue none */
+  readonly isAnonymousRepository?: (repository: string) => boolean;
   /** What a run may fetch as its context (config `sources`). @defaultValue everything, 1 GiB */
   readonly sources?: SourcePolicy;
   /** Told each time a run's log grows (log followers in this process wake up). */

@@ -22,6 +22,19 @@ export interface QuickBuildSpec {
   readonly timeoutSeconds: number;
 }
 
+/** A saved task's credentials for another registry, with the password, for its runs only. */
+export interface RegistryCredential {
+  readonly loginServer: string;
+  readonly username: string;
+  readonly password: string;
+}
+
+/** `registryCredentials` of a run's secret request (a task's `task credential add`), or none. */
+export function registryCredentialsFromJson(secret: JsonObject | null): RegistryCredential[] {
+  const list = secret?.['registryCredentials'];
+  return Array.isArray(list) ? (list as unknown as RegistryCredential[]) : [];
+}
+
 export interface QuickBuildSecrets {
   readonly secretBuildArgs: readonly { readonly name: string; readonly value: string }[];
   /** The source URL as given, credentials included. */

@@ -44,6 +44,15 @@ function merged(base: readonly NameValue[], extra: readonly NameValue[] | undefi
   return [...map].map(([name, value]) => ({ name, value }));
 }
 
+/** The task's credentials for other registries that have a user and password, for the run's secret request. */
+function credentialsJson(task: Task, secrets: TaskSecrets): { registryCredentials?: { loginServer: string; username: string; password: string }[] } {
+  const list = task.credentials.flatMap((c) => {
+    const password = secrets.registryPasswords[c.loginServer];
+    return c.username === null || password === undefined ? [] : [{ loginServer: c.loginServer, username: c.username, password }];
+  });
+  return list.length === 0 ? {} : { registryCredentials: list };
+}
+
 /** What the run's JSON shows about its trigger (ACR's sourceTrigger / timerTrigger / imageUpdateTrigger). */
 function triggerDescriptor(cause: TaskTriggerCause, task: Task, at: string): JsonObject {
   switch (cause.kind) {
@@ -182,7 +191,7 @@ export class TaskService {
       return {
         runType: 'AutoBuild',
         request: { ...toRequestJson(spec), ...trigger },
-        secretRequest: { secretBuildArgs: merged(secrets.secretArguments, o.secretArguments), ...(location === null ? {} : { sourceLocation: location }) },
+        secretRequest: { secretBuildArgs: merged(secrets.secretArguments, o.secretArguments), ...(location === null ? {} : { sourceLocation: location }), ...credentialsJson(task, secrets) },
       };
     }
     const values = merged(step.values, o.values);
@@ -190,7 +199,8 @@ export class TaskService {
     const spec: QuickRunSpec = {
       contextId,
       sourceLocation: shown,
-      taskFile: step.type === 'EncodedTask' && contextId === null && contextPath === null ? step.taskFile : null,
+      // An EncodedTask keeps its own file, also with a context given to `task run -c`; `-f` names one in the context.
+      taskFile: step.type === 'EncodedTask' && o.file === undefined ? step.taskFile : null,
       taskFilePath: o.file ?? (step.type === 'FileTask' ? step.taskFilePath : 'acb.yaml'),
       valuesFile: step.type === 'EncodedTask' ? step.valuesFile : null,
       valuesFilePath: step.type === 'FileTask' ? step.valuesFilePath : null,
@@ -202,7 +212,7 @@ export class TaskService {
     return {
       runType: 'AutoRun',
       request: { ...quickRunToJson(spec), ...trigger, ...(cause.commit === undefined ? {} : { commit: cause.commit }), ...(cause.branch === undefined ? {} : { branch: cause.branch }) },
-      secretRequest: { secretValues, ...(location === null ? {} : { sourceLocation: location }) },
+      secretRequest: { secretValues, ...(location === null ? {} : { sourceLocation: location }), ...credentialsJson(task, secrets) },
     };
   }
 

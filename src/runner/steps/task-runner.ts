@@ -8,6 +8,7 @@ import type { BaseImageRecord, ImageDescriptor, RunStepRecord, RunStepStatus } f
 import { writeTar } from '../../registry/seed/index.js';
 import type { StepPlan, TaskPlan } from '../../taskfile/task-plan.js';
 import { digestFromRepoDigests, parseBaseImages } from '../base-images.js';
+import { pullPrivateBases } from '../base-pull.js';
 import { readContextFile } from '../context-file.js';
 import { parseBuildCommand } from './build-string.js';
 import { splitShellWords } from './shell-words.js';
@@ -22,6 +23,10 @@ export interface TaskRunEnvironment {
   readonly publicRegistry?: string;
   /** Credentials for Slipway's registry, pull and push on these repositories. */
   readonly registryAuth: (repositories: readonly string[]) => RegistryAuth;
+  /** Repositories of Slipway anyone may pull: their bases are left to BuildKit. */
+  readonly isAnonymousRepository?: (repository: string) => boolean;
+  /** A saved task's credentials for other registries (`task credential add`). */
+  readonly credentials?: readonly { readonly loginServer: string; readonly username: string; readonly password: string }[];
   /** The run's context as a tar, extracted into /workspace before the first step; null for none. */
   readonly context: Readable | null;
   /** A line for the run's log (redacted by the caller). */
@@ -161,9 +166,12 @@ export class TaskRunner {
     return ref.startsWith(`${this.env.registry}/`) || (this.env.publicRegistry !== undefined && ref.startsWith(`${this.env.publicRegistry}/`));
   }
 
+  /** Slipway's run token for its own images, the task's credentials for another registry, else none. */
   private authFor(ref: string): RegistryAuth | undefined {
-    if (!this.isOwn(ref)) return undefined;
-    return this.env.registryAuth([splitImage(this.engineRef(ref)).repository]);
+    if (this.isOwn(ref)) return this.env.registryAuth([splitImage(this.engineRef(ref)).repository]);
+    const host = splitImage(ref).registry;
+    const other = this.env.credentials?.find((c) => c.loginServer === host);
+    return other === undefined ? undefined : { username: other.username, password: other.password, serveraddress: host };
   }
 
   private async setUp(): Promise<void> {
@@ -443,6 +451,16 @@ export class TaskRunner {
     }
     const bases = dockerfileText === undefined ? [] : parseBaseImages(dockerfileText, build.buildArgs, build.target ?? undefined);
     const resolved = new Map<string, string>();
+    await pullPrivateBases(bases, {
+      engine: this.env.engine,
+      registry: this.env.registry,
+      ...(this.env.publicRegistry === undefined ? {} : { publicRegistry: this.env.publicRegistry }),
+      isAnonymous: this.env.isAnonymousRepository ?? (() => false),
+      ownAuth: (repositories) => this.env.registryAuth(repositories),
+      credentials: this.env.credentials ?? [],
+      signal,
+      log: this.env.log,
+    });
     state.attempts += 1;
     await this.env.engine.images.build({
       context,
