@@ -9,6 +9,7 @@ import { writeTar } from '../../registry/seed/index.js';
 import type { StepPlan, TaskPlan } from '../../taskfile/task-plan.js';
 import { digestFromRepoDigests, parseBaseImages } from '../base-images.js';
 import { pullPrivateBases } from '../base-pull.js';
+import { LineSplitter } from '../line-splitter.js';
 import { readContextFile } from '../context-file.js';
 import { parseBuildCommand } from './build-string.js';
 import { splitShellWords } from './shell-words.js';
@@ -389,13 +390,10 @@ export class TaskRunner {
     if (step.detach) return { exitCode: null, output: '', error: null };
     let output = '';
     let received = 0;
-    let pending = '';
+    const lines = new LineSplitter((line) => this.env.log(line));
     const emit = (data: Buffer): void => {
       received += data.length;
-      const text = pending + data.toString('utf8');
-      const lines = text.split('\n');
-      pending = lines.pop() ?? '';
-      for (const line of lines) this.env.log(line);
+      lines.push(data);
       if (output.length < 1024 * 1024) output += data.toString('utf8');
     };
     const streaming = (async () => {
@@ -413,7 +411,7 @@ export class TaskRunner {
         skipped += chunk.data.length;
         if (fresh.length > 0) emit(fresh);
       }
-      if (pending !== '') this.env.log(pending);
+      lines.end();
       if (result.exitCode === 0) return { exitCode: 0, output, error: null };
       return { exitCode: result.exitCode, output, error: `exit status ${result.exitCode}${result.error ? `: ${result.error}` : ''}` };
     } catch (err) {
