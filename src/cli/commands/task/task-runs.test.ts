@@ -90,6 +90,17 @@ describe('task commands', () => {
     stub.verify();
   });
 
+  it('logs -n TASK follows the newest run of that task', async () => {
+    const { ctx, captured, stub } = context([
+      { method: 'GET', path: '/api/v1/runs?top=1&task=nightly', body: { runs: [runs[1]] } },
+      { method: 'GET', path: '/api/v1/runs/ca1/logs?offset=0&follow=true', respond: () => streamedText('nightly log\n') },
+      { method: 'GET', path: '/api/v1/runs/ca1', body: runs[1] },
+    ]);
+    expect(await runLogs(undefined, ctx, { task: 'nightly' })).toBe(0);
+    expect(captured.stdout()).toBe('nightly log\n');
+    stub.verify();
+  });
+
   it('show-run prints one run; an unknown run maps to exit 4, cancelling a finished one to exit 1', async () => {
     const notFound = { error: { code: 'RUN_NOT_FOUND', message: 'run not found', detail: { runId: 'ca9' }, requestId: 'r' } };
     const finishedAlready = { error: { code: 'RUN_STATE_INVALID', message: 'run already finished', detail: null, requestId: 'r' } };

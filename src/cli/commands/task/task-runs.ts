@@ -106,10 +106,10 @@ export const taskCancelRunCommand: CommandSpec = {
 };
 
 /** Replays a finished run's log or follows a running one; without --run-id, the newest run's. Never fails on the run's status. */
-export async function runLogs(runId: string | undefined, ctx: ClientContext): Promise<number> {
+export async function runLogs(runId: string | undefined, ctx: ClientContext, filter: { task?: string; image?: string } = {}): Promise<number> {
   let id = runId;
   if (id === undefined) {
-    const newest = (await ctx.client.listRuns({ top: 1 }, ctx.signal)).runs[0];
+    const newest = (await ctx.client.listRuns({ top: 1, ...filter }, ctx.signal)).runs[0];
     if (!newest) {
       ctx.io.err('There are no runs yet.');
       return ExitCode.ok;
@@ -124,11 +124,18 @@ export async function runLogs(runId: string | undefined, ctx: ClientContext): Pr
 export const taskLogsCommand: CommandSpec = {
   path: ['task', 'logs'],
   summary: "Print a run's log: replay a finished run, follow a running one",
-  usage: 'slipway task logs [--run-id ID]',
-  flags: { 'run-id': { type: 'string', description: 'The run ID (default: the newest run)' }, ...CLIENT_FLAGS },
-  examples: ['slipway task logs --run-id ca1', 'slipway task logs'],
+  usage: 'slipway task logs [--run-id ID | -n TASK | --image REPO:TAG]',
+  flags: {
+    'run-id': { type: 'string', description: 'The run ID (default: the newest run)' },
+    name: { type: 'string', short: 'n', description: 'Without --run-id: the newest run of this task' },
+    image: { type: 'string', description: 'Without --run-id: the newest run that pushed this image (REPO:TAG or REPO@DIGEST)' },
+    ...CLIENT_FLAGS,
+  },
+  examples: ['slipway task logs --run-id ca1', 'slipway task logs', 'slipway task logs -n feed-index'],
   async run(input, io) {
     const runId = flagString(input, 'run-id');
-    return withClient(input, io, (ctx) => runLogs(runId, ctx));
+    const task = flagString(input, 'name');
+    const image = flagString(input, 'image');
+    return withClient(input, io, (ctx) => runLogs(runId, ctx, { ...(task === undefined ? {} : { task }), ...(image === undefined ? {} : { image }) }));
   },
 };
