@@ -4,6 +4,7 @@ import { metadataPath, storagePath } from '../config/load.js';
 import type { RunQueue, RunStore } from '../queue/run-queue.js';
 import type { ObjectStore } from '../registry/storage/object-store.js';
 import type { TaskStore } from '../tasks/task-store.js';
+import type { AccessStore, VaultStore } from '../vault/index.js';
 import { createRegistry, type Registry } from '../registry/registry.js';
 import { createDatabaseBackends, createObjectStore } from './backends.js';
 
@@ -14,6 +15,8 @@ export interface OpenedRegistry {
   readonly runQueue: RunQueue & RunStore;
   /** Saved tasks, over the same connection. */
   readonly taskStore: TaskStore;
+  /** Vaults and identities, over the same connection. */
+  readonly vaultStore: VaultStore & AccessStore;
   close(): Promise<void>;
 }
 
@@ -29,6 +32,7 @@ export async function openRegistry(config: Readonly<Config>): Promise<OpenedRegi
     objects,
     runQueue: database.runQueue,
     taskStore: database.taskStore,
+    vaultStore: database.vaultStore,
     async close() {
       await database.close();
       await objects.close();

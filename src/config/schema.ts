@@ -117,6 +117,13 @@ export const ConfigSchema = Type.Object(
       },
       { additionalProperties: false, default: {} },
     ),
+    vault: Type.Object(
+      {
+        masterKey: env('SLIPWAY_VAULT_MASTER_KEY', Type.Optional(Type.String({ minLength: 1, secret: true, description: 'The vault master key: 32 bytes, base64. Wins over masterKeyFile; never logged. `slipway vault rotate-key` re-encrypts the vault to a new one' }))),
+        masterKeyFile: env('SLIPWAY_VAULT_MASTER_KEY_FILE', Type.Optional(Type.String({ minLength: 1, description: 'File holding the vault master key (base64); <dataDir>/keys/vault-master.key when unset, created 0600 on first use when masterKey is unset' }))),
+      },
+      { additionalProperties: false, default: {} },
+    ),
     log: Type.Object(
       {
         level: env('SLIPWAY_LOG_LEVEL', Type.Union([Type.Literal('fatal'), Type.Literal('error'), Type.Literal('warn'), Type.Literal('info'), Type.Literal('debug'), Type.Literal('trace'), Type.Literal('silent')], { default: 'info', description: 'Log level (JSON lines on stdout)' })),

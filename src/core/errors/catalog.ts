@@ -187,6 +187,46 @@ export const Errors = defineCatalog({
     message: 'webhook signature missing or wrong',
     description: "A webhook delivery for a task carried no signature, or one that does not match the task's webhook secret (HMAC-SHA256, or GitLab's token); it is recorded and nothing runs.",
   },
+  VAULT_NOT_FOUND: {
+    httpStatus: 404,
+    message: 'vault not found',
+    description: 'No vault has this name (`slipway vault list` shows them); names compare case-insensitively.',
+  },
+  VAULT_EXISTS: {
+    httpStatus: 409,
+    message: 'a vault with this name already exists',
+    description: '`vault create` was given a name in use (case-insensitively).',
+  },
+  SECRET_NOT_FOUND: {
+    httpStatus: 404,
+    message: 'secret not found',
+    description: 'The vault holds no secret (or no such version of it) with this name; the detail names the vault and the secret.',
+  },
+  IDENTITY_NOT_FOUND: {
+    httpStatus: 404,
+    message: 'identity not found',
+    description: 'No identity has this name (`slipway identity list` shows them).',
+  },
+  IDENTITY_EXISTS: {
+    httpStatus: 409,
+    message: 'an identity with this name already exists',
+    description: '`identity create` was given a name in use (case-insensitively).',
+  },
+  SECRET_ACCESS_DENIED: {
+    httpStatus: 403,
+    message: 'the identity may not read this secret',
+    description: "A run's `secrets:` entry, git access token or registry password names a vault secret that the run's identity (`task create --assign-identity`) has no `get` permission on (`slipway vault set-policy`), or the run has no identity; the run fails before any step starts, and the message names the secret, the vault, the identity and the missing permission.",
+  },
+  VAULT_MASTER_KEY_MISMATCH: {
+    httpStatus: 500,
+    message: 'the vault master key is not the one the vault was sealed with',
+    description: 'The master key (`vault.masterKeyFile` or SLIPWAY_VAULT_MASTER_KEY) has another key id than the one that wrapped the vault\'s data key: a wrong key, or a `slipway vault rotate-key` whose new key the server has not been given; the detail holds both key ids (never the keys).',
+  },
+  VAULT_CIPHERTEXT_INVALID: {
+    httpStatus: 500,
+    message: 'a vault ciphertext failed authentication',
+    description: 'A stored secret or data key did not decrypt: the row was changed, moved to another secret or vault, or truncated (AES-GCM authentication failed). Nothing is revealed; restore the database from a backup.',
+  },
   UNKNOWN: {
     httpStatus: 500,
     message: 'internal error',

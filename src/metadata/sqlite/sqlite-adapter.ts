@@ -6,6 +6,7 @@ import { Kysely, SqliteDialect, sql } from 'kysely';
 import type { Database } from '../sql/schema.js';
 import { SqlRunQueue, type SqlRunQueueOptions } from '../../queue/sql/sql-run-queue.js';
 import { SqlTaskStore } from '../../tasks/sql/sql-task-store.js';
+import { SqlVaultStore } from '../../vault/sql/sql-vault-store.js';
 import { SqlMetadataStore, type SqlDialectAdapter } from '../sql/sql-metadata-store.js';
 
 const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations/', import.meta.url));
@@ -88,6 +89,8 @@ export interface SqliteBackends {
   readonly runQueue: SqlRunQueue;
   /** Saved tasks and trigger bookkeeping, same connection. */
   readonly taskStore: SqlTaskStore;
+  /** Vaults, secrets, identities and policies, same connection. */
+  readonly vaultStore: SqlVaultStore;
   /** Applies migrations (idempotent). */
   init(): Promise<void>;
   /** Closes the queue, then the shared connection. */
@@ -106,6 +109,7 @@ export function createSqliteBackends(options: SqliteOptions & { readonly runQueu
     metadata,
     runQueue,
     taskStore: new SqlTaskStore(adapter),
+    vaultStore: new SqlVaultStore(adapter),
     init: () => metadata.init(),
     async close() {
       await runQueue.close();
