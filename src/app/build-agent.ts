@@ -10,6 +10,7 @@ import type { RunQueue } from '../queue/run-queue.js';
 import type { ObjectStore } from '../registry/storage/object-store.js';
 import { RunAgent } from '../runner/agent.js';
 import type { LogSignals } from '../runner/log-signals.js';
+import type { SecretSource } from '../vault/index.js';
 import { createContainerEngine } from './backends.js';
 
 export interface EmbeddedAgentOptions {
@@ -19,6 +20,8 @@ export interface EmbeddedAgentOptions {
   readonly queue: RunQueue;
   readonly objects: ObjectStore;
   readonly logSignals: LogSignals;
+  /** Where runs read vault secrets (the vault service). */
+  readonly secretSource?: SecretSource;
 }
 
 /** How the engine (on this machine) reaches the server: loopback for a wildcard or loopback bind. */
@@ -63,6 +66,7 @@ export function attachEmbeddedAgent(app: FastifyInstance, options: EmbeddedAgent
         pricePerSecond: config.runs.pricePerSecond,
         sources: config.sources,
         logSignals: options.logSignals,
+        ...(options.secretSource === undefined ? {} : { secretSource: options.secretSource }),
         isAnonymousRepository: (repository) => config.auth.anonymousPull || (config.registry.mirrorNamespace !== '' && repository.startsWith(`${config.registry.mirrorNamespace}/`)),
         pushToken: (runId, repositories, pullOnly = []) => {
           const access = [

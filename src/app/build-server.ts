@@ -17,6 +17,7 @@ import { runsPlugin } from '../api/runs-plugin.js';
 import { tasksPlugin } from '../api/tasks-plugin.js';
 import { LogSignals } from '../runner/log-signals.js';
 import { attachEmbeddedAgent } from './build-agent.js';
+import { wireVault } from './wire-vault.js';
 import { TaskService } from '../tasks/task-service.js';
 import { attachBaseImageTrigger, type BaseImageTriggerHandle } from '../triggers/base-image/attach.js';
 import type { TaskStore } from '../tasks/task-store.js';
@@ -132,7 +133,8 @@ export async function buildServer(config: Readonly<Config>, options: BuildServer
   });
   const timers = attachTimerScheduler(app, { taskStore: opened.taskStore, tasks, logger: options.logger.child({ component: 'timer-trigger' }), catchUpSeconds: config.triggers.timerCatchUpSeconds });
   const logSignals = new LogSignals();
-  const { registryHost } = attachEmbeddedAgent(app, { config, logger: options.logger, auth, queue: opened.runQueue, objects: opened.objects, logSignals });
+  const vault = await wireVault(app, { config, store: opened.vaultStore, auth });
+  const { registryHost } = attachEmbeddedAgent(app, { config, logger: options.logger, auth, queue: opened.runQueue, objects: opened.objects, logSignals, secretSource: vault });
   await app.register(runsPlugin, { auth, objects: opened.objects, queue: opened.runQueue, registryHost, sources: config.sources, logSignals, prefix: '/api/v1' });
   await app.register(tasksPlugin, { auth, store: opened.taskStore, tasks, objects: opened.objects, registryHost, sources: config.sources, prefix: '/api/v1' });
   await app.register(webhookPlugin, { auth, taskStore: opened.taskStore, tasks, prefix: '/api/v1' });

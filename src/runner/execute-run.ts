@@ -8,6 +8,7 @@ import { digestFromRepoDigests, parseBaseImages } from './base-images.js';
 import { readContextFile } from './context-file.js';
 import { resolveImageName, type TargetImage } from './image-names.js';
 import { createRedactor } from './redactor.js';
+import { resolveRunSecrets } from './run-secrets.js';
 import { RunLog } from './run-log.js';
 import { pullPrivateBases } from './base-pull.js';
 import { executeTaskRun } from './execute-task-run.js';
@@ -136,7 +137,10 @@ async function build(x: Execution, targets: readonly TargetImage[], secretArgs: 
  * log), push every tag into Slipway with a token scoped to those repositories, meter. Never
  * throws: every failure becomes the report the agent sends. Removes the context afterwards.
  */
-export async function executeRun(options: RunnerOptions, leased: LeasedRun, control: RunControl): Promise<RunReport> {
+export async function executeRun(options: RunnerOptions, given: LeasedRun, control: RunControl): Promise<RunReport> {
+  const resolved = await resolveRunSecrets(options, given, control);
+  if ('report' in resolved) return resolved.report;
+  const leased = resolved.leased;
   if (leased.run.runType === 'QuickRun' || leased.run.runType === 'AutoRun') return executeTaskRun(options, leased, control);
   return executeQuickBuild(options, leased, control);
 }

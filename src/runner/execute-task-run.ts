@@ -13,6 +13,8 @@ import { SecretRedactor } from './redactor.js';
 import { RunLog } from './run-log.js';
 import { fetchRunContext, metering, report, urlSecrets, type Execution, type RunControl, type RunnerOptions, type RunReport } from './run-execution.js';
 import { runTask } from './steps/task-runner.js';
+import { readVaultReference, runIdentity } from './run-secrets.js';
+import { parseSecretReference } from '../vault/index.js';
 
 type TaskExecution = Execution<QuickRunSpec> & { readonly taskName: string | null; readonly trigger: string; readonly request: JsonObject; readonly credentials: readonly RegistryCredential[] };
 
@@ -44,24 +46,30 @@ async function valuesText(x: TaskExecution): Promise<string | null> {
 }
 
 /**
- * Resolves `secrets:` entries: `vault://NAME` from the run's `--set-secret NAME=…` values (the
- * vault itself comes with the secrets issue). Anything else fails the run before any step.
+ * Resolves `secrets:` entries before any step: `vault://V/N` and `https://<host>/vaults/V/secrets/N`
+ * from the vault, as the run's identity (it needs `get` on V); `vault://NAME` from the run's
+ * `--set-secret NAME=…` values. Anything else (an Azure Key Vault URL) fails the run.
  */
 function secretResolver(x: TaskExecution, secretValues: ReadonlyMap<string, string>, redactor: SecretRedactor) {
   return async (secrets: readonly TaskSecret[]): Promise<Record<string, string>> => {
     const out: Record<string, string> = {};
+    const identity = runIdentity(x.request);
     for (const secret of secrets) {
       const ref = secret.keyvault ?? '';
-      const name = /^vault:\/\/(.+)$/.exec(ref)?.[1];
-      const value = name === undefined ? undefined : secretValues.get(name);
+      const parsed = parseSecretReference(ref);
+      if (parsed?.kind === 'vault') {
+        out[secret.id] = await readVaultReference(x.options, { reference: ref, identity, what: `secret "${secret.id}"` }, x.control.signal);
+        continue;
+      }
+      const value = parsed === undefined ? undefined : secretValues.get(parsed.name);
       if (value === undefined) {
-        const why = name === undefined ? `"${ref}" is not a vault://NAME reference (Slipway does not reach Azure Key Vault)` : `no secret named "${name}" was given (--set-secret ${name}=…)`;
+        const why = parsed === undefined ? `"${ref}" is not a vault://VAULT/NAME or https://HOST/vaults/VAULT/secrets/NAME reference (Slipway does not reach Azure Key Vault)` : `no secret named "${parsed.name}" was given (--set-secret ${parsed.name}=…)`;
         throw new AppError(Errors.TASK_SECRET_UNRESOLVED, { message: `failed to resolve secret "${secret.id}": ${why}`, detail: { secret: secret.id } });
       }
       out[secret.id] = value;
     }
     redactor.add(Object.values(out));
-    x.log.line(`Resolved ${secrets.length} secret${secrets.length === 1 ? '' : 's'}`);
+    x.log.line(`Resolved ${secrets.length} secret${secrets.length === 1 ? '' : 's'}${identity === null ? '' : ` as identity ${identity}`}`);
     return out;
   };
 }

@@ -3,6 +3,7 @@ import { AppError, Errors, isAppError } from '../core/errors/index.js';
 import type { RunFailure, RunOutcome } from '../queue/run-queue.js';
 import type { ObjectStore } from '../registry/storage/object-store.js';
 import { OPEN_SOURCE_POLICY, type SourcePolicy } from '../sources/index.js';
+import type { SecretSource } from '../vault/index.js';
 import type { LogSignals } from './log-signals.js';
 import { fetchRemoteContext } from './remote-context.js';
 import type { RunLog } from './run-log.js';
@@ -39,6 +40,8 @@ export interface RunnerOptions {
   readonly sources?: SourcePolicy;
   /** Told each time a run's log grows (log followers in this process wake up). */
   readonly logSignals?: LogSignals;
+  /** Vault secrets, read with the run's identity. @defaultValue none: vault references fail the run */
+  readonly secretSource?: SecretSource;
 }
 
 /** Why the agent aborted a run it holds. */
@@ -86,6 +89,9 @@ const FAILED_CODES: ReadonlySet<string> = new Set(
     Errors.TASKFILE_INVALID,
     Errors.TASK_STEP_FAILED,
     Errors.TASK_SECRET_UNRESOLVED,
+    Errors.SECRET_ACCESS_DENIED,
+    Errors.SECRET_NOT_FOUND,
+    Errors.VAULT_NOT_FOUND,
   ].map((e) => e.code),
 );
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkYaml, messages } from './task-check.test-support.js';
+import { keyVaultProblem } from './validate-task.js';
 
 const GUID = '0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0';
 
@@ -13,7 +14,7 @@ describe('task validation: every acb catalogue message, all at once', () => {
     ['secrets:\n  - id: s\n    keyvault: http://kv.example.invalid/secrets/a\n', 'failed to validate secret with ID: s: invalid azure keyvault secret URL scheme. Expected Https'],
     ['secrets:\n  - id: s\n    keyvault: https://kv.example.invalid/secrets\n', 'failed to validate secret with ID: s: invalid azure keyvault secret URL. Bad number of URL segments: 1'],
     ['secrets:\n  - id: s\n    keyvault: https://kv.example.invalid/keys/a\n', "failed to validate secret with ID: s: invalid azure keyvault secret URL. Expected 'secrets' collection, but found: keys"],
-    ['secrets:\n  - id: s\n    keyvault: vault://\n', 'failed to validate secret with ID: s: invalid vault reference "vault://": expected vault://NAME'],
+    ['secrets:\n  - id: s\n    keyvault: vault://\n', 'failed to validate secret with ID: s: invalid vault reference "vault://": expected vault://NAME or vault://VAULT/SECRET[/VERSION]'],
     ['secrets:\n  - {id: s, keyvault: "vault://a"}\n  - {id: s, keyvault: "vault://b"}\n', 'duplicate secret found with ID: s'],
     ['volumes:\n  - secret: {a: eA==}\n', 'volume name is empty'],
     ['volumes:\n  - name: a.b\n    secret: {a: eA==}\n', 'volume name is not well formed. Only use alphanumeric and - _'],
@@ -82,5 +83,15 @@ describe('task validation: every acb catalogue message, all at once', () => {
       '`exitedWith` has no effect (ACR parses it but never uses it)',
       '`retries` is ignored on push steps (each image is tried 3 times)',
     ]);
+  });
+});
+
+describe('Slipway vault references in secrets', () => {
+  it.each(['vault://search/SearchServiceApiKey', 'vault://search/key/0123abcd', 'https://slipway.example.invalid/vaults/search/secrets/SearchServiceApiKey', 'https://slipway.example.invalid/vaults/search/secrets/key/0123abcd'])('accepts %s', (ref) => {
+    expect(keyVaultProblem(ref)).toBeUndefined();
+  });
+
+  it.each(['vault://a/b/c/d', 'vault://a_b/c', 'https://slipway.example.invalid/vaults/search/keys/k'])('refuses %s', (ref) => {
+    expect(keyVaultProblem(ref)).toBeDefined();
   });
 });

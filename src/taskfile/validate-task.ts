@@ -9,7 +9,8 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const WHITESPACE = /\s/u;
 const VOLUME_NAME = /^[a-zA-Z0-9-_]+$/;
 const FILE_NAME = /^[a-zA-Z0-9-_.]+$/;
-const VAULT_REF = /^vault:\/\/[A-Za-z0-9][A-Za-z0-9._-]*$/;
+// vault://NAME (a --set-secret value) or vault://VAULT/SECRET[/VERSION] (Slipway's vault).
+const VAULT_REF = /^vault:\/\/(?:[A-Za-z0-9][A-Za-z0-9._-]*|[a-zA-Z0-9-]{1,127}\/[a-zA-Z0-9-]{1,127}(?:\/[a-zA-Z0-9]{1,64})?)$/;
 export const VERSIONS = ['1.0-preview-1', 'v1.0.0', 'v1.1.0'] as const;
 
 export function validateVersion(task: DecodedObject): Diagnostic[] {
@@ -36,7 +37,7 @@ export function validateSecrets(task: DecodedObject): Diagnostic[] {
     const clientId = str(secret, 'clientID');
     if (clientId !== '' && !GUID.test(clientId)) fail('msi client ID is not a valid guid', undefined, keyPos(secret, 'clientID'));
     const urlProblem = keyvault === '' ? undefined : keyVaultProblem(keyvault);
-    if (urlProblem !== undefined) fail(urlProblem, 'use `vault://NAME` for a secret in Slipway\'s vault, or `https://<vault>/secrets/<name>[/<version>]`', keyPos(secret, 'keyvault'));
+    if (urlProblem !== undefined) fail(urlProblem, 'use `vault://VAULT/SECRET` or `https://<server>/vaults/VAULT/secrets/SECRET` for a secret in Slipway\'s vault, or `vault://NAME` for a --set-secret value', keyPos(secret, 'keyvault'));
     if (ids.has(id)) out.push(errorAt(keyPos(secret, 'id'), `duplicate secret found with ID: ${id}`));
     ids.add(id);
   }
@@ -45,7 +46,7 @@ export function validateSecrets(task: DecodedObject): Diagnostic[] {
 
 /** acb's Key Vault URL checks (made at resolution time in acb, up front here); `vault://NAME` is Slipway's. */
 export function keyVaultProblem(value: string): string | undefined {
-  if (value.startsWith('vault://')) return VAULT_REF.test(value) ? undefined : `invalid vault reference "${value}": expected vault://NAME`;
+  if (value.startsWith('vault://')) return VAULT_REF.test(value) ? undefined : `invalid vault reference "${value}": expected vault://NAME or vault://VAULT/SECRET[/VERSION]`;
   let url: URL;
   try {
     url = new URL(value.toLowerCase().replace(/\/+$/, ''));
@@ -54,6 +55,8 @@ export function keyVaultProblem(value: string): string | undefined {
   }
   if (url.protocol !== 'https:') return 'invalid azure keyvault secret URL scheme. Expected Https';
   const segments = url.pathname.replace(/^\//, '').split('/');
+  // A Slipway vault's URL: https://<server>/vaults/<vault>/secrets/<name>[/<version>].
+  if (segments[0] === 'vaults' && segments.length >= 4) segments.splice(0, 2);
   if (segments.length < 2 || segments.length > 3) return `invalid azure keyvault secret URL. Bad number of URL segments: ${segments.length}`;
   if (segments[0] !== 'secrets') return `invalid azure keyvault secret URL. Expected 'secrets' collection, but found: ${segments[0]}`;
   return undefined;

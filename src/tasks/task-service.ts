@@ -5,6 +5,7 @@ import { DEFAULT_TIMEOUT_SECONDS, toRequestJson, type QuickBuildSpec } from './q
 import { quickRunToJson, type QuickRunSpec } from './quick-run.js';
 import type { NameValue, Task, TaskSecrets, TaskTriggerCause, TaskTriggerKind, TriggerEvent } from './task-model.js';
 import type { TaskStore } from './task-store.js';
+import { isVaultReference } from '../vault/index.js';
 
 export interface TriggerResult {
   readonly outcome: TriggerEvent['outcome'];
@@ -170,7 +171,10 @@ export class TaskService {
     const timeoutSeconds = task.timeoutSeconds || DEFAULT_TIMEOUT_SECONDS;
     const contextPath = o.contextPath ?? (step.type === 'EncodedTask' ? null : step.contextPath);
     const contextId = o.contextId ?? null;
-    const location = contextId !== null || contextPath === null ? null : runContextUrl(contextPath, cause.commit, secrets.gitAccessToken);
+    // A vault reference as the git token goes to the agent as it is, which resolves it with the task's identity.
+    const tokenRef = isVaultReference(secrets.gitAccessToken) ? { gitAccessTokenRef: secrets.gitAccessToken } : {};
+    const identity = task.identity === null ? {} : { identity: task.identity };
+    const location = contextId !== null || contextPath === null ? null : runContextUrl(contextPath, cause.commit, 'gitAccessTokenRef' in tokenRef ? null : secrets.gitAccessToken);
     const shown = location === null ? null : redactUrl(location);
     if (step.type === 'Docker') {
       if (contextId === null && location === null) throw new AppError(Errors.TASK_INVALID, { message: 'a Docker step needs a context' });
@@ -190,8 +194,8 @@ export class TaskService {
       };
       return {
         runType: 'AutoBuild',
-        request: { ...toRequestJson(spec), ...trigger },
-        secretRequest: { secretBuildArgs: merged(secrets.secretArguments, o.secretArguments), ...(location === null ? {} : { sourceLocation: location }), ...credentialsJson(task, secrets) },
+        request: { ...toRequestJson(spec), ...trigger, ...identity },
+        secretRequest: { secretBuildArgs: merged(secrets.secretArguments, o.secretArguments), ...(location === null ? {} : { sourceLocation: location, ...tokenRef }), ...credentialsJson(task, secrets) },
       };
     }
     const values = merged(step.values, o.values);
@@ -211,8 +215,8 @@ export class TaskService {
     };
     return {
       runType: 'AutoRun',
-      request: { ...quickRunToJson(spec), ...trigger, ...(cause.commit === undefined ? {} : { commit: cause.commit }), ...(cause.branch === undefined ? {} : { branch: cause.branch }) },
-      secretRequest: { secretValues, ...(location === null ? {} : { sourceLocation: location }), ...credentialsJson(task, secrets) },
+      request: { ...quickRunToJson(spec), ...trigger, ...identity, ...(cause.commit === undefined ? {} : { commit: cause.commit }), ...(cause.branch === undefined ? {} : { branch: cause.branch }) },
+      secretRequest: { secretValues, ...(location === null ? {} : { sourceLocation: location, ...tokenRef }), ...credentialsJson(task, secrets) },
     };
   }
 
