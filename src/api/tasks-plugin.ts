@@ -17,6 +17,7 @@ import { taskName } from './task-request-fields.js';
 import { applyUpdate, parseCreate, type TaskRequestContext } from './task-request.js';
 import { addCredential, addTimer, loginServer, parseRunOverrides, removeCredential, removeTimer, updateCredential, updateTimer } from './task-subresource-request.js';
 import { credentialsView, toTaskView } from './task-view.js';
+import { audited, type AuditRecorder } from './audit-recorder.js';
 
 export interface TasksPluginOptions {
   readonly auth: AuthService;
@@ -29,6 +30,8 @@ export interface TasksPluginOptions {
   /** @defaultValue everything allowed */
   readonly sources?: SourcePolicy;
   readonly now?: () => Date;
+  /** Who changed which task (src/api/audit-recorder.ts); absent in tests that do not need it. */
+  readonly audit?: AuditRecorder;
 }
 
 /** As for runs: any user who may push may define and start tasks; reading needs pull. */
@@ -101,7 +104,7 @@ export async function tasksPlugin(app: FastifyInstance, options: TasksPluginOpti
   app.post('/tasks', async (request, reply) => {
     await authorize(request, auth, WRITE_SCOPE);
     const { task, secrets } = await parseCreate(request.body, requestContext(request));
-    await store.create(task, secrets);
+    await audited(options.audit, request, { action: 'task.create', target: { kind: 'task', name: task.name } }, store.create(task, secrets));
     const created: ApiTaskCreated = { ...(await view(task)), webhookSecret: secrets.webhookSecret };
     return reply.code(201).send(created);
   });
@@ -131,13 +134,14 @@ export async function tasksPlugin(app: FastifyInstance, options: TasksPluginOpti
     await authorize(request, auth, WRITE_SCOPE);
     const name = nameParam(request);
     const ctx = requestContext(request);
-    return view(await updateChecked(name, (current) => applyUpdate(current.task, current.secrets, request.body, ctx)));
+    return view(await audited(options.audit, request, { action: 'task.update', target: { kind: 'task', name } }, updateChecked(name, (current) => applyUpdate(current.task, current.secrets, request.body, ctx))));
   });
 
   app.delete('/tasks/:name', async (request, reply) => {
     await authorize(request, auth, WRITE_SCOPE);
     const name = nameParam(request);
     if (!(await store.delete(name))) throw notFound(name);
+    await options.audit?.record(request, 'task.delete', { kind: 'task', name });
     return reply.code(204).send();
   });
 
@@ -174,17 +178,17 @@ function registerTimerRoutes(app: FastifyInstance, options: TasksPluginOptions &
   app.post('/tasks/:name/timers', async (request, reply) => {
     await authorize(request, auth, WRITE_SCOPE);
     const name = h.nameParam(request);
-    return reply.code(201).send(await h.view(await store.update(name, addTimer(request.body, at()))));
+    return reply.code(201).send(await h.view(await audited(options.audit, request, { action: 'task.timer.add', target: { kind: 'task', name } }, store.update(name, addTimer(request.body, at())))));
   });
 
   app.patch('/tasks/:name/timers/:timer', async (request) => {
     await authorize(request, auth, WRITE_SCOPE);
-    return h.view(await store.update(h.nameParam(request), updateTimer(timer(request), request.body, at())));
+    return h.view(await audited(options.audit, request, { action: 'task.timer.update', target: { kind: 'task', name: h.nameParam(request) }, detail: { timer: timer(request) } }, store.update(h.nameParam(request), updateTimer(timer(request), request.body, at()))));
   });
 
   app.delete('/tasks/:name/timers/:timer', async (request) => {
     await authorize(request, auth, WRITE_SCOPE);
-    return h.view(await store.update(h.nameParam(request), removeTimer(timer(request), at())));
+    return h.view(await audited(options.audit, request, { action: 'task.timer.remove', target: { kind: 'task', name: h.nameParam(request) }, detail: { timer: timer(request) } }, store.update(h.nameParam(request), removeTimer(timer(request), at()))));
   });
 }
 
@@ -201,18 +205,18 @@ function registerCredentialRoutes(app: FastifyInstance, options: TasksPluginOpti
   app.post('/tasks/:name/credentials', async (request, reply) => {
     await authorize(request, auth, WRITE_SCOPE);
     const name = h.nameParam(request);
-    return reply.code(201).send(credentialsView(await store.update(name, addCredential(request.body, at()))));
+    return reply.code(201).send(credentialsView(await audited(options.audit, request, { action: 'task.credential.add', target: { kind: 'task', name } }, store.update(name, addCredential(request.body, at())))));
   });
 
   app.patch('/tasks/:name/credentials/:loginServer', async (request) => {
     await authorize(request, auth, WRITE_SCOPE);
     const name = h.nameParam(request);
-    return credentialsView(await store.update(name, updateCredential(server(request), request.body, at())));
+    return credentialsView(await audited(options.audit, request, { action: 'task.credential.update', target: { kind: 'task', name }, detail: { registry: server(request) } }, store.update(name, updateCredential(server(request), request.body, at()))));
   });
 
   app.delete('/tasks/:name/credentials/:loginServer', async (request) => {
     await authorize(request, auth, WRITE_SCOPE);
     const name = h.nameParam(request);
-    return credentialsView(await store.update(name, removeCredential(server(request), at())));
+    return credentialsView(await audited(options.audit, request, { action: 'task.credential.remove', target: { kind: 'task', name }, detail: { registry: server(request) } }, store.update(name, removeCredential(server(request), at()))));
   });
 }

@@ -3,6 +3,8 @@ import type { MetadataStore } from '../metadata/metadata-store.js';
 import type { RunQueue, RunStore } from '../queue/run-queue.js';
 import type { ContainerEngine } from '../engine/container-engine.js';
 import type { TaskStore } from '../tasks/task-store.js';
+import type { WebhookStore } from '../webhooks/webhook-store.js';
+import type { AuditStore } from '../audit/audit-log.js';
 import type { AccessStore, VaultStore } from '../vault/index.js';
 import { FsObjectStore } from '../registry/storage/fs/fs-object-store.js';
 import { createSqliteBackends, createSqliteMetadataStore } from '../metadata/sqlite/sqlite-adapter.js';
@@ -23,6 +25,8 @@ export interface DatabaseBackends {
   readonly meta: MetadataStore;
   readonly runQueue: RunQueue & RunStore;
   readonly taskStore: TaskStore;
+  readonly webhookStore: WebhookStore;
+  readonly auditStore: AuditStore;
   readonly vaultStore: VaultStore & AccessStore;
   init(): Promise<void>;
   close(): Promise<void>;
@@ -31,7 +35,7 @@ export interface DatabaseBackends {
 const DATABASE_BACKENDS = {
   sqlite: (path: string): DatabaseBackends => {
     const b = createSqliteBackends({ path });
-    return { meta: b.metadata, runQueue: b.runQueue, taskStore: b.taskStore, vaultStore: b.vaultStore, init: () => b.init(), close: () => b.close() };
+    return { meta: b.metadata, runQueue: b.runQueue, taskStore: b.taskStore, webhookStore: b.webhookStore, auditStore: b.auditStore, vaultStore: b.vaultStore, init: () => b.init(), close: () => b.close() };
   },
 } as const;
 

@@ -24,6 +24,8 @@ import type { TaskStore } from '../tasks/task-store.js';
 import { attachTimerScheduler, type TimerScheduler } from '../triggers/timer/timer-scheduler.js';
 import { webhookPlugin } from '../triggers/source/webhook-plugin.js';
 import { attachGitPoller } from '../triggers/source/git-poller.js';
+import { wireWebhooksAndAudit } from './wire-webhooks.js';
+import type { WebhookDispatcher } from '../webhooks/webhook-dispatcher.js';
 
 export interface BuiltServer {
   readonly app: FastifyInstance;
@@ -35,6 +37,8 @@ export interface BuiltServer {
   /** Fires task timers; started when the server listens. */
   readonly timers: TimerScheduler;
   readonly baseImageTrigger: BaseImageTriggerHandle;
+  /** Delivers the outbox to webhooks; started when the server listens (`drain()` for tests). */
+  readonly webhooks: WebhookDispatcher;
   /** Set on the first start when no SLIPWAY_ADMIN_PASSWORD was given. */
   readonly generatedAdminPassword?: string;
   readonly adminPasswordFile: string;
@@ -136,7 +140,8 @@ export async function buildServer(config: Readonly<Config>, options: BuildServer
   const vault = await wireVault(app, { config, store: opened.vaultStore, auth });
   const { registryHost } = attachEmbeddedAgent(app, { config, logger: options.logger, auth, queue: opened.runQueue, objects: opened.objects, logSignals, secretSource: vault });
   await app.register(runsPlugin, { auth, objects: opened.objects, queue: opened.runQueue, registryHost, sources: config.sources, logSignals, prefix: '/api/v1' });
-  await app.register(tasksPlugin, { auth, store: opened.taskStore, tasks, objects: opened.objects, registryHost, sources: config.sources, prefix: '/api/v1' });
+  const { webhooks, audit } = await wireWebhooksAndAudit(app, { config, opened, meta: registry.meta, auth, logger: options.logger });
+  await app.register(tasksPlugin, { audit, auth, store: opened.taskStore, tasks, objects: opened.objects, registryHost, sources: config.sources, prefix: '/api/v1' });
   await app.register(webhookPlugin, { auth, taskStore: opened.taskStore, tasks, prefix: '/api/v1' });
   attachGitPoller(app, { taskStore: opened.taskStore, tasks, logger: options.logger, sources: config.sources });
 
@@ -148,6 +153,7 @@ export async function buildServer(config: Readonly<Config>, options: BuildServer
     taskStore: opened.taskStore,
     timers,
     baseImageTrigger,
+    webhooks,
     ...(generatedPassword === undefined ? {} : { generatedAdminPassword: generatedPassword }),
     adminPasswordFile,
     async close() {

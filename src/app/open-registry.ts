@@ -4,6 +4,8 @@ import { metadataPath, storagePath } from '../config/load.js';
 import type { RunQueue, RunStore } from '../queue/run-queue.js';
 import type { ObjectStore } from '../registry/storage/object-store.js';
 import type { TaskStore } from '../tasks/task-store.js';
+import type { WebhookStore } from '../webhooks/webhook-store.js';
+import type { AuditStore } from '../audit/audit-log.js';
 import type { AccessStore, VaultStore } from '../vault/index.js';
 import { createRegistry, type Registry } from '../registry/registry.js';
 import { createDatabaseBackends, createObjectStore } from './backends.js';
@@ -15,6 +17,9 @@ export interface OpenedRegistry {
   readonly runQueue: RunQueue & RunStore;
   /** Saved tasks, over the same connection. */
   readonly taskStore: TaskStore;
+  /** Outbound webhooks and the audit log, same connection. */
+  readonly webhookStore: WebhookStore;
+  readonly auditStore: AuditStore;
   /** Vaults and identities, over the same connection. */
   readonly vaultStore: VaultStore & AccessStore;
   close(): Promise<void>;
@@ -32,6 +37,8 @@ export async function openRegistry(config: Readonly<Config>): Promise<OpenedRegi
     objects,
     runQueue: database.runQueue,
     taskStore: database.taskStore,
+    webhookStore: database.webhookStore,
+    auditStore: database.auditStore,
     vaultStore: database.vaultStore,
     async close() {
       await database.close();

@@ -124,6 +124,14 @@ export const ConfigSchema = Type.Object(
       },
       { additionalProperties: false, default: {} },
     ),
+    webhooks: Type.Object(
+      {
+        timeoutMs: Type.Integer({ minimum: 100, maximum: 120_000, default: 10_000, description: 'Deadline of one webhook delivery (connect, send, first 1 KiB of the answer), in ms' }),
+        maxBackoffSeconds: Type.Integer({ minimum: 1, maximum: 3600, default: 300, description: 'Longest wait between retries of a failed delivery; waits start at 1 s and double up to this' }),
+        failingAfterHours: Type.Number({ minimum: 0, maximum: 720, default: 6, description: 'A webhook whose deliveries have failed without a break for this long is marked failing (it keeps retrying and keeps its backlog)' }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
     log: Type.Object(
       {
         level: env('SLIPWAY_LOG_LEVEL', Type.Union([Type.Literal('fatal'), Type.Literal('error'), Type.Literal('warn'), Type.Literal('info'), Type.Literal('debug'), Type.Literal('trace'), Type.Literal('silent')], { default: 'info', description: 'Log level (JSON lines on stdout)' })),

@@ -227,6 +227,26 @@ export const Errors = defineCatalog({
     message: 'a vault ciphertext failed authentication',
     description: 'A stored secret or data key did not decrypt: the row was changed, moved to another secret or vault, or truncated (AES-GCM authentication failed). Nothing is revealed; restore the database from a backup.',
   },
+  WEBHOOK_NOT_FOUND: {
+    httpStatus: 404,
+    message: 'webhook not found',
+    description: 'No webhook has this name (`slipway webhook list` shows them).',
+  },
+  WEBHOOK_EXISTS: {
+    httpStatus: 409,
+    message: 'a webhook with this name already exists',
+    description: '`webhook create` was given a name in use; `webhook update` changes an existing webhook.',
+  },
+  WEBHOOK_INVALID: {
+    httpStatus: 400,
+    message: 'webhook definition is invalid',
+    description: 'A webhook create or update request failed validation: a name that is not 5-50 letters and digits, a service URI that is not http(s) or carries a user and password, an unknown action, a malformed scope, or a custom header that is malformed or reserved (Host, Content-Length, X-Slipway-*); the detail names the field.',
+  },
+  WEBHOOK_DISABLED: {
+    httpStatus: 409,
+    message: 'the webhook is disabled',
+    description: '`webhook ping` was asked of a disabled webhook, which delivers nothing; enable it with `webhook update --status enabled`.',
+  },
   UNKNOWN: {
     httpStatus: 500,
     message: 'internal error',

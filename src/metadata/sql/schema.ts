@@ -33,6 +33,10 @@ export interface Database {
   timer_ticks: TimerTicksTable;
   trigger_events: TriggerEventsTable;
   trigger_cursors: { name: string; position: number; updated_at: string };
+  webhooks: WebhooksTable;
+  webhook_secrets: { name: string; service_uri: string; custom_headers: string; signing_secret: string };
+  webhook_deliveries: WebhookDeliveriesTable;
+  audit_events: AuditEventsTable;
 }
 
 /** The runs table (migrations 0002_runs, 0003_run_steps); JSON columns hold text; Generated marks a column with a default. */
@@ -108,5 +112,46 @@ export interface TriggerEventsTable {
   outcome: string;
   reason: string;
   run_id: string | null;
+  detail: Generated<string>;
+}
+
+/** Migration 0008_webhooks_audit. */
+export interface WebhooksTable {
+  name: string;
+  actions: string;
+  scope: string;
+  status: string;
+  cursor: number;
+  state: Generated<string>;
+  consecutive_failures: Generated<number>;
+  failing_since: string | null;
+  next_attempt_at: string | null;
+  last_delivery_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface WebhookDeliveriesTable {
+  id: GeneratedAlways<number>;
+  webhook: string;
+  event_id: string;
+  event_seq: number;
+  action: string;
+  image: string;
+  attempt: number;
+  status_code: number | null;
+  response: string;
+  error: string | null;
+  duration_ms: number;
+  at: string;
+}
+
+export interface AuditEventsTable {
+  id: GeneratedAlways<number>;
+  at: string;
+  actor: string;
+  action: string;
+  target_kind: string;
+  target_name: string;
   detail: Generated<string>;
 }

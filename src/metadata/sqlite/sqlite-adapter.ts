@@ -6,6 +6,8 @@ import { Kysely, SqliteDialect, sql } from 'kysely';
 import type { Database } from '../sql/schema.js';
 import { SqlRunQueue, type SqlRunQueueOptions } from '../../queue/sql/sql-run-queue.js';
 import { SqlTaskStore } from '../../tasks/sql/sql-task-store.js';
+import { SqlWebhookStore } from '../../webhooks/sql/sql-webhook-store.js';
+import { SqlAuditStore } from '../../audit/sql/sql-audit-store.js';
 import { SqlVaultStore } from '../../vault/sql/sql-vault-store.js';
 import { SqlMetadataStore, type SqlDialectAdapter } from '../sql/sql-metadata-store.js';
 
@@ -89,6 +91,10 @@ export interface SqliteBackends {
   readonly runQueue: SqlRunQueue;
   /** Saved tasks and trigger bookkeeping, same connection. */
   readonly taskStore: SqlTaskStore;
+  /** Outbound webhooks and their deliveries, same connection. */
+  readonly webhookStore: SqlWebhookStore;
+  /** The audit log, same connection. */
+  readonly auditStore: SqlAuditStore;
   /** Vaults, secrets, identities and policies, same connection. */
   readonly vaultStore: SqlVaultStore;
   /** Applies migrations (idempotent). */
@@ -109,6 +115,8 @@ export function createSqliteBackends(options: SqliteOptions & { readonly runQueu
     metadata,
     runQueue,
     taskStore: new SqlTaskStore(adapter),
+    webhookStore: new SqlWebhookStore(adapter),
+    auditStore: new SqlAuditStore(adapter.db),
     vaultStore: new SqlVaultStore(adapter),
     init: () => metadata.init(),
     async close() {
