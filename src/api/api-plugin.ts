@@ -74,7 +74,7 @@ export async function apiPlugin(app: FastifyInstance, { registry, auth }: ApiPlu
 
   app.get('/repositories/:repo/tags', async (request) => {
     const repo = repoParam(request);
-    const ctx = await authorize(request, auth, repoScope(repo, Action.pull));
+    const ctx = await authorize(request, auth, repoScope(repo, Action.metadataRead));
     const tags: ApiTag[] = (await registry.repositories.tagDetails(ctx, repo)).map((t) => ({
       name: t.name,
       digest: t.digest,
@@ -86,7 +86,7 @@ export async function apiPlugin(app: FastifyInstance, { registry, auth }: ApiPlu
 
   app.get('/repositories/:repo/manifests', async (request) => {
     const repo = repoParam(request);
-    const ctx = await authorize(request, auth, repoScope(repo, Action.pull));
+    const ctx = await authorize(request, auth, repoScope(repo, Action.metadataRead));
     const manifests: ApiManifest[] = (await registry.repositories.manifests(ctx, repo)).map((m) => ({
       digest: m.digest,
       mediaType: m.mediaType,

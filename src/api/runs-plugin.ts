@@ -5,6 +5,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError, Errors, isAppError, isStoreError } from '../core/errors/index.js';
 import type { AuthService } from '../auth/auth-service.js';
 import { Action } from '../auth/scope.js';
+import { ApiAccess } from '../auth/roles.js';
 import type { RunQueue, RunRecord, RunStore } from '../queue/run-queue.js';
 import type { ObjectStore } from '../registry/storage/object-store.js';
 import { StorageLayout } from '../registry/storage/layout.js';
@@ -37,9 +38,9 @@ export interface RunsPluginOptions {
   readonly logSignals?: LogSignals;
 }
 
-/** Any user who may push (any authenticated user) may upload contexts and start runs. */
-const RUN_SCOPE = { type: 'repository', name: 'slipway-runs', actions: [Action.push] };
-const READ_SCOPE = { type: 'repository', name: 'slipway-runs', actions: [Action.pull] };
+/** Contributor and Owner upload contexts and start runs; Reader and up read them (docs/access.md). */
+const RUN_SCOPE = ApiAccess.buildsWrite;
+const READ_SCOPE = ApiAccess.buildsRead;
 
 function view(run: RunRecord): ApiRun {
   return toRunView(run) as ApiRun;

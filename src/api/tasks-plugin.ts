@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError, Errors, isStoreError } from '../core/errors/index.js';
 import type { AuthService } from '../auth/auth-service.js';
-import { Action } from '../auth/scope.js';
+import { ApiAccess } from '../auth/roles.js';
 import type { ObjectStore } from '../registry/storage/object-store.js';
 import { StorageLayout } from '../registry/storage/layout.js';
 import { OPEN_SOURCE_POLICY, type SourcePolicy } from '../sources/index.js';
@@ -34,9 +34,9 @@ export interface TasksPluginOptions {
   readonly audit?: AuditRecorder;
 }
 
-/** As for runs: any user who may push may define and start tasks; reading needs pull. */
-const WRITE_SCOPE = { type: 'repository', name: 'slipway-runs', actions: [Action.push] };
-const READ_SCOPE = { type: 'repository', name: 'slipway-runs', actions: [Action.pull] };
+/** As for runs: Contributor and Owner define and start tasks; Reader and up read them (docs/access.md). */
+const WRITE_SCOPE = ApiAccess.buildsWrite;
+const READ_SCOPE = ApiAccess.buildsRead;
 
 type Change = { task: Task; secrets: TaskSecrets };
 

@@ -11,6 +11,8 @@ import type { Registry } from '../registry/registry.js';
 import { v2Plugin } from '../registry/http/v2-plugin.js';
 import { createPullThroughCache } from '../registry/proxy/index.js';
 import { apiPlugin } from '../api/api-plugin.js';
+import { accessPlugin } from '../api/access-plugin.js';
+import { AccessService } from '../auth/access-service.js';
 import { openRegistry } from './open-registry.js';
 import { healthPlugin } from './health-plugin.js';
 import { runsPlugin } from '../api/runs-plugin.js';
@@ -121,6 +123,7 @@ export async function buildServer(config: Readonly<Config>, options: BuildServer
   await app.register(tokenPlugin, { auth });
   await app.register(healthPlugin, { registry });
   await app.register(apiPlugin, { registry, auth, prefix: '/api/v1' });
+  await app.register(accessPlugin, { auth, access: new AccessService(registry.meta, auth), prefix: '/api/v1' });
   const tasks = new TaskService({ store: opened.taskStore, queue: opened.runQueue });
   // A task's successful run records the base images its base-image trigger tracks.
   const offFinished = opened.runQueue.on('finished', ({ run }) => {

@@ -3,14 +3,29 @@ import type { MetadataStore, UserRecord } from '../metadata/metadata-store.js';
 import { generatePassword, hashPassword, verifyPassword } from './password.js';
 import type { TokenService } from './token-service.js';
 import { Action, allows, type AccessEntry } from './scope.js';
+import { Role, parseRole, rolesPermit } from './roles.js';
+import { scopeMapAccess } from './scope-map.js';
 
 export const ADMIN_USER = 'admin';
 
-/** Who is calling, as far as the registry cares. */
+/**
+ * Who is calling. A `user` acts through its roles (the built-in admin is always Owner). A
+ * `token` holds explicit access: a registry access token (JWT: what the token endpoint granted,
+ * or a run's exact repositories), or a repository token that signed in with its password
+ * (`viaPassword`), whose access is its scope map.
+ */
 export type Principal =
   | { readonly kind: 'anonymous' }
-  | { readonly kind: 'user'; readonly name: string; readonly isAdmin: boolean }
-  | { readonly kind: 'token'; readonly name: string; readonly access: readonly AccessEntry[] };
+  | { readonly kind: 'user'; readonly name: string; readonly isAdmin: boolean; readonly roles?: readonly Role[] }
+  | {
+      readonly kind: 'token';
+      readonly name: string;
+      readonly access: readonly AccessEntry[];
+      /** A repository token (scope map) rather than a JWT's bearer or a run. */
+      readonly isRepositoryToken?: boolean;
+      /** Signed in with a name and password (Basic), not a bearer token. */
+      readonly viaPassword?: boolean;
+    };
 
 export interface AuthOptions {
   readonly anonymousPull: boolean;
@@ -23,6 +38,15 @@ export interface AuthOptions {
   readonly tokenTtlSeconds: number;
   /** Refresh tokens (docker's identity token) live this long. @defaultValue 30 days */
   readonly refreshTtlSeconds?: number;
+  /** The clock password expiry is judged by (tests inject one). @defaultValue () => new Date() */
+  readonly now?: () => Date;
+}
+
+/** A verified name and password: who it is, and until when the verdict may be reused. */
+interface VerifiedPassword {
+  readonly principal: Principal;
+  readonly user?: UserRecord;
+  readonly expiresAt: number;
 }
 
 export interface IssuedToken {
@@ -38,10 +62,21 @@ function fingerprint(passwordHash: string): string {
   return createHash('sha256').update(passwordHash).digest('base64url').slice(0, 16);
 }
 
+/** `name:password` of a Basic credential (base64), or undefined when malformed. */
+function decodeBasic(value: string): { name: string; password: string } | undefined {
+  const decoded = Buffer.from(value, 'base64').toString('utf8');
+  // A run's principal is `run:<id>`: its colon is part of the name.
+  const colon = decoded.indexOf(':', decoded.startsWith('run:') ? 4 : 0);
+  return colon < 0 ? undefined : { name: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+}
+
 /** Users, credentials and the access policy behind Basic auth and registry tokens. */
 export class AuthService {
-  /** Verified Basic credentials (by a hash of the header), so scrypt runs once a minute, not per request. */
-  private readonly basicCache = new Map<string, { user: UserRecord; expiresAt: number }>();
+  /**
+   * Verified Basic credentials (by a hash of name and password), so scrypt runs once a minute,
+   * not per request; access management clears it (invalidate) so changes apply at once.
+   */
+  private readonly basicCache = new Map<string, VerifiedPassword>();
 
   constructor(
     private readonly meta: MetadataStore,
@@ -59,30 +94,44 @@ export class AuthService {
     const password = envPassword ?? generatePassword();
     const passwordHash = await hashPassword(password);
     if (existing) await this.meta.users.setPassword(ADMIN_USER, passwordHash);
-    else await this.meta.users.create({ name: ADMIN_USER, passwordHash, isAdmin: true, createdAt: new Date().toISOString() });
+    else {
+      const createdAt = this.now().toISOString();
+      await this.meta.users.create({ name: ADMIN_USER, passwordHash, isAdmin: true, createdAt });
+      await this.meta.users.setRoles(ADMIN_USER, [Role.owner], createdAt);
+    }
     this.basicCache.clear();
     return envPassword === undefined ? { generatedPassword: password } : {};
   }
 
+  /** Forgets verified passwords: called after any change to users, roles, scope maps or tokens. */
+  invalidate(): void {
+    this.basicCache.clear();
+  }
+
+  now(): Date {
+    return this.options.now?.() ?? new Date();
+  }
+
   /** The user behind a name and password, or undefined. */
   async checkPassword(name: string, password: string): Promise<UserRecord | undefined> {
-    const key = createHash('sha256').update(`${name}\0${password}`).digest('base64');
-    const hit = this.basicCache.get(key);
-    if (hit && hit.expiresAt > Date.now()) return hit.user;
-    const user = await this.meta.users.get(name);
-    if (!user || !(await verifyPassword(password, user.passwordHash))) return undefined;
-    if (this.basicCache.size > 10_000) this.basicCache.clear();
-    this.basicCache.set(key, { user, expiresAt: Date.now() + BASIC_CACHE_MS });
-    return user;
+    return (await this.verifyPassword(name, password))?.user;
+  }
+
+  /** The user or repository token behind a name and password, or undefined. */
+  async passwordPrincipal(name: string, password: string): Promise<Principal | undefined> {
+    return (await this.verifyPassword(name, password))?.principal;
   }
 
   /** The user behind a Basic Authorization header, or undefined. */
   async checkPasswordFromHeader(authorization: string | undefined): Promise<UserRecord | undefined> {
-    const basic = /^basic\s+(.+)$/i.exec(authorization ?? '');
-    if (!basic) return undefined;
-    const decoded = Buffer.from(basic[1] as string, 'base64').toString('utf8');
-    const colon = decoded.indexOf(':');
-    return colon < 0 ? undefined : this.checkPassword(decoded.slice(0, colon), decoded.slice(colon + 1));
+    const decoded = decodeBasic(/^basic\s+(.+)$/i.exec(authorization ?? '')?.[1] ?? '');
+    return decoded && this.checkPassword(decoded.name, decoded.password);
+  }
+
+  /** A user principal with the user's roles. */
+  async userPrincipal(user: UserRecord): Promise<Extract<Principal, { kind: 'user' }>> {
+    const roles = (await this.meta.users.roles(user.name)).map(parseRole).filter((r): r is Role => r !== undefined);
+    return { kind: 'user', name: user.name, isAdmin: user.isAdmin, roles };
   }
 
   /** Reads an Authorization header; `invalid` when credentials were sent but are wrong. */
@@ -92,18 +141,57 @@ export class AuthService {
     const scheme = authorization.slice(0, space).toLowerCase();
     const value = authorization.slice(space + 1).trim();
     if (scheme === 'basic') {
-      const asToken = this.tokenAsPassword(value);
+      const decoded = decodeBasic(value);
+      if (!decoded) return 'invalid';
+      const asToken = await this.tokenAsPassword(decoded);
       if (asToken) return asToken;
-      const user = await this.checkPasswordFromHeader(authorization);
-      return user ? { kind: 'user', name: user.name, isAdmin: user.isAdmin } : 'invalid';
+      return (await this.passwordPrincipal(decoded.name, decoded.password)) ?? 'invalid';
     }
-    if (scheme === 'bearer') return this.accessToken(value) ?? 'invalid';
+    if (scheme === 'bearer') return (await this.accessToken(value)) ?? 'invalid';
     return 'invalid';
   }
 
-  private accessToken(token: string): Extract<Principal, { kind: 'token' }> | undefined {
+  private async verifyPassword(name: string, password: string): Promise<VerifiedPassword | undefined> {
+    const key = createHash('sha256').update(`${name}\0${password}`).digest('base64');
+    const nowMs = this.now().getTime();
+    const hit = this.basicCache.get(key);
+    if (hit && hit.expiresAt > nowMs) return hit;
+    const verified = (await this.verifyUser(name, password, nowMs)) ?? (await this.verifyRepositoryToken(name, password, nowMs));
+    if (!verified) return undefined;
+    if (this.basicCache.size > 10_000) this.basicCache.clear();
+    this.basicCache.set(key, verified);
+    return verified;
+  }
+
+  private async verifyUser(name: string, password: string, nowMs: number): Promise<VerifiedPassword | undefined> {
+    const user = await this.meta.users.get(name);
+    if (!user || !(await verifyPassword(password, user.passwordHash))) return undefined;
+    return { principal: await this.userPrincipal(user), user, expiresAt: nowMs + BASIC_CACHE_MS };
+  }
+
+  /** An enabled repository token whose unexpired password1 or password2 this is. */
+  private async verifyRepositoryToken(name: string, password: string, nowMs: number): Promise<VerifiedPassword | undefined> {
+    const token = await this.meta.accessTokens.get(name);
+    if (!token || token.status !== 'enabled') return undefined;
+    for (const slot of [token.password1, token.password2]) {
+      const expiryMs = slot?.expiry ? Date.parse(slot.expiry) : Infinity;
+      if (!slot || expiryMs <= nowMs || !(await verifyPassword(password, slot.hash))) continue;
+      await this.meta.accessTokens.touch(name, new Date(nowMs).toISOString());
+      const map = token.scopeMap === null ? undefined : await this.meta.scopeMaps.get(token.scopeMap);
+      const principal: Principal = { kind: 'token', name, access: scopeMapAccess(map?.actions ?? []), isRepositoryToken: true, viaPassword: true };
+      return { principal, expiresAt: Math.min(nowMs + BASIC_CACHE_MS, expiryMs) };
+    }
+    return undefined;
+  }
+
+  private async accessToken(token: string): Promise<Extract<Principal, { kind: 'token' }> | undefined> {
     const claims = this.tokens.verify(token);
     if (!claims || claims.typ === 'refresh' || claims.aud !== this.options.service) return undefined;
+    if (claims.typ === 'repository-token') {
+      const record = await this.meta.accessTokens.get(claims.sub);
+      if (record?.status !== 'enabled') return undefined;
+      return { kind: 'token', name: claims.sub, access: claims.access, isRepositoryToken: true };
+    }
     return { kind: 'token', name: claims.sub, access: claims.access };
   }
 
@@ -112,33 +200,42 @@ export class AuthService {
    * agent hands the engine a run's short-lived token. The engine then follows the ordinary token
    * flow and can never get more than the token grants.
    */
-  private tokenAsPassword(basic: string): Extract<Principal, { kind: 'token' }> | undefined {
-    const decoded = Buffer.from(basic, 'base64').toString('utf8');
-    const colon = decoded.indexOf(':', decoded.startsWith('run:') ? 4 : 0);
-    if (colon < 0) return undefined;
-    const principal = this.accessToken(decoded.slice(colon + 1));
-    return principal && principal.name === decoded.slice(0, colon) && principal.name !== '' ? principal : undefined;
+  private async tokenAsPassword(basic: { name: string; password: string }): Promise<Extract<Principal, { kind: 'token' }> | undefined> {
+    if (basic.password.split('.').length !== 3) return undefined;
+    const principal = await this.accessToken(basic.password);
+    return principal && principal.name === basic.name && principal.name !== '' ? principal : undefined;
   }
 
-  /** What the policy lets a user (or anonymous caller) do, out of what was asked. */
+  /**
+   * What the policy lets the principal do, out of what was asked (the token endpoint). A
+   * wildcard name is never granted: only scope maps hold patterns.
+   */
   grant(principal: Principal, wanted: readonly AccessEntry[]): AccessEntry[] {
     return wanted
+      .filter((w) => !w.name.includes('*'))
       .map((w) => ({ ...w, actions: w.actions.filter((a) => this.may(principal, w, a)) }))
       .filter((w) => w.actions.length > 0);
   }
 
-  /** Whether the principal may do everything in `wanted`. */
+  /** Whether the principal may do everything in `wanted`: the one authorization decision of /v2 and /api/v1. */
   permits(principal: Principal, wanted: AccessEntry): boolean {
-    if (principal.kind === 'token') return allows(principal.access, wanted);
     return wanted.actions.every((a) => this.may(principal, wanted, a));
   }
 
+  /**
+   * The policy. Anyone may read what anonymous pull opens; a token may do what its access
+   * holds; a user what its roles allow (docs/access.md has the table).
+   */
   private may(principal: Principal, entry: AccessEntry, action: string): boolean {
+    if (entry.type === 'repository' && (action === Action.pull || action === Action.metadataRead) && this.isPublic(entry.name)) return true;
     if (principal.kind === 'token') return allows(principal.access, { ...entry, actions: [action] });
-    if (principal.kind === 'user' && principal.isAdmin) return true;
-    if (entry.type !== 'repository') return false;
-    if (principal.kind === 'user') return action === Action.pull || action === Action.push;
-    return action === Action.pull && (this.options.anonymousPull || this.isMirrored(entry.name));
+    if (principal.kind === 'user') return rolesPermit(principal.isAdmin ? [Role.owner] : (principal.roles ?? []), entry, action);
+    return false;
+  }
+
+  /** Whether anonymous callers may pull the repository (`auth.anonymousPull`, the mirror namespace). */
+  private isPublic(repository: string): boolean {
+    return !repository.includes('*') && (this.options.anonymousPull || this.isMirrored(repository));
   }
 
   /** Whether a repository lies in the namespace a Docker Hub mirror serves (`library/busybox`). */
@@ -151,7 +248,8 @@ export class AuthService {
     const iat = Math.floor(Date.now() / 1000);
     const access = this.grant(principal, wanted);
     const name = principal.kind === 'anonymous' ? '' : principal.name;
-    const token = this.tokens.sign({ sub: name, aud: this.options.service, iat, exp: iat + this.options.tokenTtlSeconds, access });
+    const typ = principal.kind === 'token' && principal.isRepositoryToken ? { typ: 'repository-token' as const } : {};
+    const token = this.tokens.sign({ sub: name, aud: this.options.service, iat, exp: iat + this.options.tokenTtlSeconds, access, ...typ });
     return { token, expiresInSeconds: this.options.tokenTtlSeconds, issuedAt: new Date(iat * 1000).toISOString(), access };
   }
 

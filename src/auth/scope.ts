@@ -5,7 +5,7 @@ export interface AccessEntry {
   readonly actions: readonly string[];
 }
 
-export const Action = { pull: 'pull', push: 'push', delete: 'delete', all: '*' } as const;
+export const Action = { pull: 'pull', push: 'push', delete: 'delete', metadataRead: 'metadata_read', metadataWrite: 'metadata_write', all: '*' } as const;
 
 /**
  * Parses a scope string `type[(class)]:name:action,action`; the name may hold colons
@@ -26,9 +26,19 @@ export function formatScope(entry: AccessEntry): string {
   return `${entry.type}:${entry.name}:${entry.actions.join(',')}`;
 }
 
-/** True when `granted` allows every action of `wanted`. */
+/**
+ * Whether a granted name covers a wanted one: equal, or a scope map's wildcard pattern (`*`
+ * for every repository, `team/*` for every repository under `team/`, at any depth).
+ */
+export function nameMatches(pattern: string, name: string): boolean {
+  if (pattern === name) return true;
+  if (pattern === '*') return !name.includes('*');
+  return pattern.endsWith('/*') && name.startsWith(pattern.slice(0, -1)) && !name.includes('*');
+}
+
+/** True when `granted` allows every action of `wanted` (pull implies metadata_read, as docker's pull lists tags). */
 export function allows(granted: readonly AccessEntry[], wanted: AccessEntry): boolean {
-  const entry = granted.find((g) => g.type === wanted.type && g.name === wanted.name);
-  if (!entry) return false;
-  return entry.actions.includes('*') || wanted.actions.every((a) => entry.actions.includes(a));
+  const held = new Set(granted.filter((g) => g.type === wanted.type && nameMatches(g.name, wanted.name)).flatMap((g) => g.actions));
+  if (held.has('*')) return true;
+  return wanted.actions.every((a) => held.has(a) || (a === Action.metadataRead && held.has(Action.pull)));
 }

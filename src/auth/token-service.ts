@@ -7,8 +7,12 @@ export interface TokenClaims {
   readonly exp: number;
   readonly iat: number;
   readonly access: readonly AccessEntry[];
-  /** `refresh` for the long-lived token `docker login` keeps instead of the password. */
-  readonly typ?: 'refresh';
+  /**
+   * `refresh` for the long-lived token `docker login` keeps instead of the password;
+   * `repository-token` for an access token issued to a repository token (its status is
+   * checked again on every use, so disabling or deleting the token stops it at once).
+   */
+  readonly typ?: 'refresh' | 'repository-token';
   /** For refresh tokens: a fingerprint of the password hash, so a password change revokes them. */
   readonly pwd?: string;
 }

@@ -124,6 +124,68 @@ export interface UserStore {
   /** Creates the user; false when the name is taken. */
   create(user: UserRecord): Promise<boolean>;
   setPassword(name: string, passwordHash: string): Promise<void>;
+  /** Every user, by name. */
+  list(): Promise<UserRecord[]>;
+  /** Removes the user and its role assignments; false when absent. */
+  delete(name: string): Promise<boolean>;
+  /** The roles assigned to the user (src/auth/roles.ts names), sorted. */
+  roles(name: string): Promise<string[]>;
+  /** Replaces the user's role assignments. */
+  setRoles(name: string, roles: readonly string[], at: string): Promise<void>;
+}
+
+/** A scope map: the repository actions a token grants, as ACR writes them (`repositories/app/content/read`). */
+export interface ScopeMapRecord {
+  readonly name: string;
+  readonly description: string;
+  readonly actions: readonly string[];
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+export interface ScopeMapStore {
+  get(name: string): Promise<ScopeMapRecord | undefined>;
+  list(): Promise<ScopeMapRecord[]>;
+  /** false when the name is taken. */
+  create(map: ScopeMapRecord): Promise<boolean>;
+  /** Replaces description and actions; false when absent. */
+  update(map: ScopeMapRecord): Promise<boolean>;
+  /** false when absent. */
+  delete(name: string): Promise<boolean>;
+}
+
+/** One of a token's two passwords; the hash is scrypt, the value was shown once. */
+export interface TokenPasswordRecord {
+  readonly hash: string;
+  readonly createdAt: string;
+  /** ISO time; null: never expires. */
+  readonly expiry: string | null;
+}
+
+export interface AccessTokenRecord {
+  readonly name: string;
+  readonly scopeMap: string | null;
+  readonly status: 'enabled' | 'disabled';
+  readonly password1: TokenPasswordRecord | null;
+  readonly password2: TokenPasswordRecord | null;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly lastUsedAt: string | null;
+}
+
+export interface AccessTokenStore {
+  get(name: string): Promise<AccessTokenRecord | undefined>;
+  list(): Promise<AccessTokenRecord[]>;
+  /** false when the name is taken. */
+  create(token: AccessTokenRecord): Promise<boolean>;
+  /** Writes every field but name, createdAt and lastUsedAt; false when absent. */
+  update(token: AccessTokenRecord): Promise<boolean>;
+  /** false when absent. */
+  delete(name: string): Promise<boolean>;
+  /** Records a successful sign-in. */
+  touch(name: string, at: string): Promise<void>;
+  /** Names of the tokens that use the scope map. */
+  usingScopeMap(scopeMap: string): Promise<string[]>;
 }
 
 /** Queries garbage collection needs; each returns candidates older than `cutoff`. */
@@ -146,6 +208,8 @@ export interface MetadataStores {
   readonly uploads: UploadStore;
   readonly events: EventStore;
   readonly users: UserStore;
+  readonly scopeMaps: ScopeMapStore;
+  readonly accessTokens: AccessTokenStore;
   readonly gc: GcStore;
 }
 

@@ -198,7 +198,7 @@ describe('runs API errors', () => {
   });
 
   it('needs push on every repository of Slipway the run pushes to (403 AUTH_DENIED naming it)', async () => {
-    const scope = ['repository:slipway-runs:push,pull', 'repository:allowed/app:push,pull'].map(encodeURIComponent).join('&scope=');
+    const scope = ['api:builds:write', 'repository:allowed/app:push,pull'].map(encodeURIComponent).join('&scope=');
     const issued = await server.get(`/oauth2/token?service=slipway&scope=${scope}`);
     expect(issued.statusCode, issued.body).toBe(200);
     const auth = `Bearer ${issued.json<{ token: string }>().token}`;

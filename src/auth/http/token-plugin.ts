@@ -53,17 +53,18 @@ async function postToken(request: FastifyRequest, reply: FastifyReply, auth: Aut
   const grant = form.get('grant_type');
   const wanted = scopes(form.getAll('scope'));
   if (grant === 'password') {
-    const user = await auth.checkPassword(form.get('username') ?? '', form.get('password') ?? '');
-    if (!user) return unauthorized(reply, 'incorrect username or password');
-    const principal: Principal = { kind: 'user', name: user.name, isAdmin: user.isAdmin };
-    const refresh = form.get('access_type') === 'offline' ? auth.issueRefreshToken(user) : undefined;
+    const [username, password] = [form.get('username') ?? '', form.get('password') ?? ''];
+    const principal = await auth.passwordPrincipal(username, password);
+    if (!principal) return unauthorized(reply, 'incorrect username or password');
+    // Refresh tokens are for users only: a repository token signs in with its password each time.
+    const user = principal.kind === 'user' && form.get('access_type') === 'offline' ? await auth.checkPassword(username, password) : undefined;
+    const refresh = user ? auth.issueRefreshToken(user) : undefined;
     return void reply.code(200).send(tokenBody(auth, principal, wanted, refresh));
   }
   if (grant === 'refresh_token') {
     const user = await auth.redeemRefreshToken(form.get('refresh_token') ?? '');
     if (!user) return unauthorized(reply, 'refresh token is invalid or expired');
-    const principal: Principal = { kind: 'user', name: user.name, isAdmin: user.isAdmin };
-    return void reply.code(200).send(tokenBody(auth, principal, wanted));
+    return void reply.code(200).send(tokenBody(auth, await auth.userPrincipal(user), wanted));
   }
   reply.code(400).send({ errors: [{ code: 'UNSUPPORTED', message: 'grant_type must be password or refresh_token', detail: null }] });
 }

@@ -247,6 +247,51 @@ export const Errors = defineCatalog({
     message: 'the webhook is disabled',
     description: '`webhook ping` was asked of a disabled webhook, which delivers nothing; enable it with `webhook update --status enabled`.',
   },
+  USER_NOT_FOUND: {
+    httpStatus: 404,
+    message: 'user not found',
+    description: 'No user has this name (`slipway user list` shows them).',
+  },
+  USER_EXISTS: {
+    httpStatus: 409,
+    message: 'the name is taken',
+    description: '`user create` was given a name that a user or a repository token already has; users and tokens sign in the same way, so their names are one namespace.',
+  },
+  USER_PROTECTED: {
+    httpStatus: 409,
+    message: 'the built-in admin cannot be deleted',
+    description: 'The `admin` user is always Owner and is recreated at every start; change its password with SLIPWAY_ADMIN_PASSWORD or `user update` instead.',
+  },
+  TOKEN_NOT_FOUND: {
+    httpStatus: 404,
+    message: 'token not found',
+    description: 'No repository token has this name (`slipway token list` shows them).',
+  },
+  TOKEN_EXISTS: {
+    httpStatus: 409,
+    message: 'the name is taken',
+    description: '`token create` was given a name that a token or a user already has.',
+  },
+  SCOPE_MAP_NOT_FOUND: {
+    httpStatus: 404,
+    message: 'scope map not found',
+    description: 'No scope map has this name (`slipway scope-map list` shows them).',
+  },
+  SCOPE_MAP_EXISTS: {
+    httpStatus: 409,
+    message: 'a scope map with this name already exists',
+    description: '`scope-map create` was given a name in use, or `token create --repository` found its `<token>-scope-map` holding other actions.',
+  },
+  SCOPE_MAP_IN_USE: {
+    httpStatus: 409,
+    message: 'the scope map is used by tokens',
+    description: 'A scope map cannot be deleted while tokens use it; the detail lists them. Delete them or move them to another scope map first.',
+  },
+  ACCESS_INVALID: {
+    httpStatus: 400,
+    message: 'access request is invalid',
+    description: 'A user, role, scope map or token request failed validation: a bad name, an unknown role, an action not of the form `repositories/<repo>/content|metadata/<verb>`, or a bad expiry; the detail says which field.',
+  },
   UNKNOWN: {
     httpStatus: 500,
     message: 'internal error',

@@ -27,6 +27,10 @@ export interface Database {
     payload: string;
   };
   users: { name: string; password_hash: string; is_admin: number; created_at: string };
+  /** Migration 0007_access. */
+  role_assignments: { user_name: string; role: string; created_at: string };
+  scope_maps: { name: string; description: string; actions: string; created_at: string; updated_at: string };
+  access_tokens: AccessTokensTable;
   runs: RunsTable;
   tasks: TasksTable;
   task_dependencies: TaskDependenciesTable;
@@ -75,6 +79,22 @@ export interface RunsTable {
   log_size_bytes: number | null;
   /** Migration 0003: the steps of a multi-step run, JSON. */
   steps: Generated<string>;
+}
+
+/** Migration 0007_access: repository-scoped tokens, two optional passwords each. */
+export interface AccessTokensTable {
+  name: string;
+  scope_map: string | null;
+  status: string;
+  password1_hash: string | null;
+  password1_created_at: string | null;
+  password1_expiry: string | null;
+  password2_hash: string | null;
+  password2_created_at: string | null;
+  password2_expiry: string | null;
+  created_at: string;
+  updated_at: string;
+  last_used_at: string | null;
 }
 
 /** Migration 0004_tasks. */

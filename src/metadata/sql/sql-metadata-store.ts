@@ -2,7 +2,8 @@ import type { Kysely } from 'kysely';
 import type { MetadataStore, MetadataStores } from '../metadata-store.js';
 import type { Database } from './schema.js';
 import { blobStore, manifestStore, repositoryStore, tagStore } from './registry-stores.js';
-import { eventStore, gcStore, uploadStore, userStore } from './support-stores.js';
+import { eventStore, gcStore, uploadStore } from './support-stores.js';
+import { accessTokenStore, scopeMapStore, userStore } from './access-stores.js';
 
 export function bindStores(db: Kysely<Database>): MetadataStores {
   return {
@@ -13,6 +14,8 @@ export function bindStores(db: Kysely<Database>): MetadataStores {
     uploads: uploadStore(db),
     events: eventStore(db),
     users: userStore(db),
+    scopeMaps: scopeMapStore(db),
+    accessTokens: accessTokenStore(db),
     gc: gcStore(db),
   };
 }
@@ -37,6 +40,8 @@ export class SqlMetadataStore implements MetadataStore {
   readonly uploads;
   readonly events;
   readonly users;
+  readonly scopeMaps;
+  readonly accessTokens;
   readonly gc;
 
   constructor(private readonly adapter: SqlDialectAdapter) {
@@ -49,6 +54,8 @@ export class SqlMetadataStore implements MetadataStore {
     this.uploads = stores.uploads;
     this.events = stores.events;
     this.users = stores.users;
+    this.scopeMaps = stores.scopeMaps;
+    this.accessTokens = stores.accessTokens;
     this.gc = stores.gc;
   }
 

@@ -1,5 +1,5 @@
 import { sql, type Kysely, type SqlBool } from 'kysely';
-import type { EventStore, GcStore, UploadStore, UserStore } from '../metadata-store.js';
+import type { EventStore, GcStore, UploadStore } from '../metadata-store.js';
 import type { Database } from './schema.js';
 
 type Db = Kysely<Database>;
@@ -45,26 +45,6 @@ export function eventStore(db: Db): EventStore {
     async lastSeq() {
       const row = await db.selectFrom('registry_events').select((eb) => eb.fn.max('seq').as('seq')).executeTakeFirst();
       return Number(row?.seq ?? 0);
-    },
-  };
-}
-
-export function userStore(db: Db): UserStore {
-  return {
-    async get(name) {
-      const row = await db.selectFrom('users').selectAll().where('name', '=', name).executeTakeFirst();
-      return row && { name: row.name, passwordHash: row.password_hash, isAdmin: row.is_admin === 1, createdAt: row.created_at };
-    },
-    async create(u) {
-      const res = await db
-        .insertInto('users')
-        .values({ name: u.name, password_hash: u.passwordHash, is_admin: u.isAdmin ? 1 : 0, created_at: u.createdAt })
-        .onConflict((oc) => oc.column('name').doNothing())
-        .executeTakeFirst();
-      return Number(res.numInsertedOrUpdatedRows ?? 0n) > 0;
-    },
-    async setPassword(name, passwordHash) {
-      await db.updateTable('users').set({ password_hash: passwordHash }).where('name', '=', name).execute();
     },
   };
 }

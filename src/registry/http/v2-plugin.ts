@@ -65,7 +65,11 @@ async function authorize(request: FastifyRequest, reply: FastifyReply, check: Ac
   }
   const ok = needed.length === 0 ? principal.kind !== 'anonymous' : needed.every((n) => auth.permits(principal, n));
   if (ok) return principal;
-  if (principal.kind === 'user') throw new AppError(OciErrors.DENIED, { detail: { scope: needed.map(formatScope) } });
+  // A known identity (a user, or a repository token that signed in with its password) is
+  // refused outright; a bearer token is challenged so the client can fetch a wider one.
+  if (principal.kind === 'user' || (principal.kind === 'token' && principal.viaPassword === true)) {
+    throw new AppError(OciErrors.DENIED, { detail: { scope: needed.map(formatScope) } });
+  }
   challenge(reply, check, principal.kind === 'token');
   throw new AppError(OciErrors.UNAUTHORIZED, { detail: { scope: needed.map(formatScope) } });
 }

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, Errors, type ErrorDescriptor } from '../../core/errors/index.js';
 import type { AuthService } from '../../auth/auth-service.js';
-import { Action } from '../../auth/scope.js';
+import { ApiAccess } from '../../auth/roles.js';
 import { authorize, sendError } from '../../api/api-plugin.js';
 import type { ApiTriggerEventList, ApiWebhookResult } from '../../api/contract/trigger-events.js';
 import type { TaskService } from '../../tasks/task-service.js';
@@ -20,8 +20,8 @@ export interface WebhookPluginOptions {
 }
 
 const DEFAULT_BODY_LIMIT_BYTES = 25 * 1024 * 1024;
-/** Reading trigger events is reading runs: any user who may pull. */
-const READ_SCOPE = { type: 'repository', name: 'slipway-runs', actions: [Action.pull] };
+/** Reading trigger events is reading runs: Reader and up (docs/access.md). */
+const READ_SCOPE = ApiAccess.buildsRead;
 const DEFAULT_TOP = 20;
 
 interface Delivery {
