@@ -21,6 +21,8 @@ import { taskCreateCommand, taskDeleteCommand, taskListCommand, taskShowCommand,
 import { taskRunCommand } from './task/task-run.js';
 import { taskTimerAddCommand, taskTimerListCommand, taskTimerRemoveCommand, taskTimerUpdateCommand } from './task/task-timer.js';
 import { taskCredentialAddCommand, taskCredentialListCommand, taskCredentialRemoveCommand, taskCredentialUpdateCommand } from './task/task-credential.js';
+import { VAULT_COMMANDS } from './vault/vault-commands.js';
+import { vaultRotateKeyCommand } from './vault/rotate-key.js';
 
 /** Every command the CLI knows, in the order `slipway --help` lists them. */
 export const COMMANDS: readonly CommandSpec[] = [
@@ -46,4 +48,5 @@ export const COMMANDS: readonly CommandSpec[] = [
   taskfileValidateCommand,
   taskfileRenderCommand,
   taskfilePlanCommand,
+  ...VAULT_COMMANDS, vaultRotateKeyCommand,
 ];
