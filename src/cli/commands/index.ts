@@ -19,6 +19,8 @@ import { taskCancelRunCommand, taskListRunsCommand, taskLogsCommand, taskShowRun
 import { taskExplainTriggerCommand } from './task/explain-trigger.js';
 import { taskCreateCommand, taskDeleteCommand, taskListCommand, taskShowCommand, taskUpdateCommand } from './task/task-crud.js';
 import { taskRunCommand } from './task/task-run.js';
+import { webhookCreateCommand, webhookDeleteCommand, webhookGetConfigCommand, webhookListCommand, webhookListEventsCommand, webhookPingCommand, webhookShowCommand, webhookUpdateCommand } from './webhook/webhook.js';
+import { auditListCommand } from './audit/audit-list.js';
 import { taskTimerAddCommand, taskTimerListCommand, taskTimerRemoveCommand, taskTimerUpdateCommand } from './task/task-timer.js';
 import { taskCredentialAddCommand, taskCredentialListCommand, taskCredentialRemoveCommand, taskCredentialUpdateCommand } from './task/task-credential.js';
 import { VAULT_COMMANDS } from './vault/vault-commands.js';
@@ -45,6 +47,8 @@ export const COMMANDS: readonly CommandSpec[] = [
   taskCancelRunCommand,
   taskLogsCommand,
   taskExplainTriggerCommand,
+  webhookCreateCommand, webhookListCommand, webhookShowCommand, webhookUpdateCommand, webhookDeleteCommand, webhookPingCommand, webhookListEventsCommand, webhookGetConfigCommand,
+  auditListCommand,
   taskfileValidateCommand,
   taskfileRenderCommand,
   taskfilePlanCommand,
