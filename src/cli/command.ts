@@ -22,6 +22,8 @@ export interface CommandSpec {
 export interface CommandInput {
   readonly flags: Readonly<Record<string, string | boolean | string[] | undefined>>;
   readonly positionals: readonly string[];
+  /** The arguments after the command's words, in order (for az's `--repository REPO ACTION...`). */
+  readonly args?: readonly string[];
 }
 
 export function flagString(input: CommandInput, name: string): string | undefined {

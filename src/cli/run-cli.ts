@@ -44,7 +44,7 @@ function parseInput(spec: CommandSpec, args: readonly string[]): CommandInput | 
   if (parsed.values.help) return 'help';
   const max = spec.maxPositionals ?? 0;
   if (parsed.positionals.length > max) return `unexpected argument "${parsed.positionals[max]}"`;
-  return { flags: parsed.values as CommandInput['flags'], positionals: parsed.positionals };
+  return { flags: parsed.values as CommandInput['flags'], positionals: parsed.positionals, args };
 }
 
 /** Prints a failed command's error and maps it to the exit code (the one place that does). */

@@ -25,12 +25,18 @@ import { taskTimerAddCommand, taskTimerListCommand, taskTimerRemoveCommand, task
 import { taskCredentialAddCommand, taskCredentialListCommand, taskCredentialRemoveCommand, taskCredentialUpdateCommand } from './task/task-credential.js';
 import { VAULT_COMMANDS } from './vault/vault-commands.js';
 import { vaultRotateKeyCommand } from './vault/rotate-key.js';
+import { userCreateCommand, userDeleteCommand, userListCommand, userShowCommand, userUpdateCommand } from './access/user.js';
+import { scopeMapCreateCommand, scopeMapDeleteCommand, scopeMapListCommand, scopeMapShowCommand, scopeMapUpdateCommand } from './access/scope-map.js';
+import { tokenCreateCommand, tokenCredentialGenerateCommand, tokenDeleteCommand, tokenListCommand, tokenShowCommand, tokenUpdateCommand } from './access/token.js';
 
 /** Every command the CLI knows, in the order `slipway --help` lists them. */
 export const COMMANDS: readonly CommandSpec[] = [
   serveCommand, configCheckCommand, configPrintCommand, gcCommand,
   loginCommand,
   logoutCommand,
+  userCreateCommand, userListCommand, userShowCommand, userUpdateCommand, userDeleteCommand,
+  scopeMapCreateCommand, scopeMapListCommand, scopeMapShowCommand, scopeMapUpdateCommand, scopeMapDeleteCommand,
+  tokenCreateCommand, tokenListCommand, tokenShowCommand, tokenUpdateCommand, tokenDeleteCommand, tokenCredentialGenerateCommand,
   repositoryListCommand,
   repositoryShowTagsCommand,
   repositoryShowManifestsCommand,
