@@ -43,6 +43,9 @@ function open(options: SqliteOptions): BetterSqlite3.Database {
   // FULL: a commit reaches the disk before the client hears 201, so a push survives power loss too.
   raw.pragma('synchronous = FULL');
   raw.pragma('foreign_keys = ON');
+  // Deleted and overwritten content is zeroed, not left in free pages: a run's secret request,
+  // cleared when the run ends, does not linger in the file.
+  raw.pragma('secure_delete = ON');
   raw.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 10_000}`);
   return raw;
 }

@@ -35,3 +35,40 @@ describe('createSqliteBackends', () => {
     }
   });
 });
+
+describe('secret requests', () => {
+  it('are gone from the database file once the run has finished, whatever its outcome', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'slipway-runq-'));
+    const file = join(dir, 'slipway.db');
+    const backends = createSqliteBackends({ path: file });
+    try {
+      await backends.init();
+      const queue = backends.runQueue;
+      const secret = 'queued-secret-value-9f31';
+      const ok = await queue.enqueue({ runType: 'QuickBuild', trigger: 'Manual', request: {}, secretRequest: { secretBuildArgs: [{ name: 'T', value: secret }] } });
+      const cancelled = await queue.enqueue({ runType: 'QuickBuild', trigger: 'Manual', request: {}, secretRequest: { secretBuildArgs: [{ name: 'T', value: `${secret}-2` }] } });
+      const leased = await queue.lease({ pool: 'default', ownerId: 'a', leaseTtlMs: 60_000 });
+      expect(leased?.secretRequest).toEqual({ secretBuildArgs: [{ name: 'T', value: secret }] });
+      await queue.complete(ok.run.runId, 'a', { status: 'Succeeded' });
+      await queue.requestCancel(cancelled.run.runId);
+      const { default: Database } = await import('better-sqlite3');
+      const raw = new Database(file, { readonly: true });
+      try {
+        const rows = raw.prepare('SELECT run_id, secret_request FROM runs ORDER BY id').all() as Array<{ run_id: string; secret_request: string | null }>;
+        expect(rows).toEqual([{ run_id: ok.run.runId, secret_request: null }, { run_id: cancelled.run.runId, secret_request: null }]);
+      } finally {
+        raw.close();
+      }
+      // secure_delete: not in a free page of the file either, once the WAL is checkpointed.
+      await backends.close();
+      const { readFile } = await import('node:fs/promises');
+      const writer = new Database(file);
+      writer.pragma('wal_checkpoint(TRUNCATE)');
+      writer.close();
+      expect((await readFile(file)).includes(Buffer.from(secret))).toBe(false);
+    } finally {
+      await backends.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -280,9 +280,10 @@ export class SqlRunQueue implements RunQueue, RunStore {
       .executeTakeFirst();
   }
 
+  /** A finished run keeps no secrets: its secret request is only for the agent that runs it. */
   private finishColumns(status: RunOutcomeStatus | 'Error'): Updateable<RunsTable> {
     const nowIso = this.now().toISOString();
-    return { status, finish_time: nowIso, updated_time: nowIso, lease_expires_at: null };
+    return { status, finish_time: nowIso, updated_time: nowIso, lease_expires_at: null, secret_request: null };
   }
 
   private requeueColumns(): Updateable<RunsTable> {
