@@ -3,6 +3,7 @@ import type { MetadataStore } from '../metadata/metadata-store.js';
 import type { RunQueue, RunStore } from '../queue/run-queue.js';
 import type { ContainerEngine } from '../engine/container-engine.js';
 import type { TaskStore } from '../tasks/task-store.js';
+import type { SecretsSealer } from '../tasks/sql/sql-task-store.js';
 import type { WebhookStore } from '../webhooks/webhook-store.js';
 import type { AuditStore } from '../audit/audit-log.js';
 import type { AccessStore, VaultStore } from '../vault/index.js';
@@ -32,9 +33,14 @@ export interface DatabaseBackends {
   close(): Promise<void>;
 }
 
+/** How a database backend seals task secrets (a key derived from the vault master key). */
+export interface DatabaseOptions {
+  readonly taskSecretsSealer?: SecretsSealer;
+}
+
 const DATABASE_BACKENDS = {
-  sqlite: (path: string): DatabaseBackends => {
-    const b = createSqliteBackends({ path });
+  sqlite: (path: string, options: DatabaseOptions): DatabaseBackends => {
+    const b = createSqliteBackends({ path, ...(options.taskSecretsSealer === undefined ? {} : { taskSecretsSealer: options.taskSecretsSealer }) });
     return { meta: b.metadata, runQueue: b.runQueue, taskStore: b.taskStore, webhookStore: b.webhookStore, auditStore: b.auditStore, vaultStore: b.vaultStore, init: () => b.init(), close: () => b.close() };
   },
 } as const;
@@ -47,8 +53,8 @@ export function createMetadataStore(driver: keyof typeof METADATA_STORES, path: 
   return METADATA_STORES[driver](path);
 }
 
-export function createDatabaseBackends(driver: keyof typeof DATABASE_BACKENDS, path: string): DatabaseBackends {
-  return DATABASE_BACKENDS[driver](path);
+export function createDatabaseBackends(driver: keyof typeof DATABASE_BACKENDS, path: string, options: DatabaseOptions = {}): DatabaseBackends {
+  return DATABASE_BACKENDS[driver](path, options);
 }
 
 /** The Docker Engine adapter on `socket`, inside the one instrumented wrapper. */

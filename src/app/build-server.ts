@@ -20,7 +20,8 @@ import { tasksPlugin } from '../api/tasks-plugin.js';
 import { LogSignals } from '../runner/log-signals.js';
 import { attachEmbeddedAgent } from './build-agent.js';
 import { wireVault } from './wire-vault.js';
-import { TaskService } from '../tasks/task-service.js';
+import type { TaskService } from '../tasks/task-service.js';
+import { wireTriggers } from './wire-triggers.js';
 import { attachBaseImageTrigger, type BaseImageTriggerHandle } from '../triggers/base-image/attach.js';
 import type { TaskStore } from '../tasks/task-store.js';
 import { attachTimerScheduler, type TimerScheduler } from '../triggers/timer/timer-scheduler.js';
@@ -124,21 +125,7 @@ export async function buildServer(config: Readonly<Config>, options: BuildServer
   await app.register(healthPlugin, { registry });
   await app.register(apiPlugin, { registry, auth, prefix: '/api/v1' });
   await app.register(accessPlugin, { auth, access: new AccessService(registry.meta, auth), prefix: '/api/v1' });
-  const tasks = new TaskService({ store: opened.taskStore, queue: opened.runQueue });
-  // A task's successful run records the base images its base-image trigger tracks.
-  const offFinished = opened.runQueue.on('finished', ({ run }) => {
-    tasks.recordDependencies(run).catch((err: unknown) => options.logger.error({ err, runId: run.runId }, 'tasks: cannot record base-image dependencies'));
-  });
-  app.addHook('onClose', async () => offFinished());
-  const baseImageTrigger = attachBaseImageTrigger(app, {
-    meta: registry.meta,
-    store: opened.taskStore,
-    tasks,
-    logger: options.logger.child({ component: 'base-image-trigger' }),
-    mirrorNamespace: config.registry.mirrorNamespace,
-    publicUrl: config.server.publicUrl,
-  });
-  const timers = attachTimerScheduler(app, { taskStore: opened.taskStore, tasks, logger: options.logger.child({ component: 'timer-trigger' }), catchUpSeconds: config.triggers.timerCatchUpSeconds });
+  const { tasks, baseImageTrigger, timers } = wireTriggers(app, { config, opened, meta: registry.meta, logger: options.logger });
   const logSignals = new LogSignals();
   const vault = await wireVault(app, { config, store: opened.vaultStore, auth });
   const { registryHost } = attachEmbeddedAgent(app, { config, logger: options.logger, auth, queue: opened.runQueue, objects: opened.objects, logSignals, secretSource: vault });
@@ -146,7 +133,6 @@ export async function buildServer(config: Readonly<Config>, options: BuildServer
   const { webhooks, audit } = await wireWebhooksAndAudit(app, { config, opened, meta: registry.meta, auth, logger: options.logger });
   await app.register(tasksPlugin, { audit, auth, store: opened.taskStore, tasks, objects: opened.objects, registryHost, sources: config.sources, prefix: '/api/v1' });
   await app.register(webhookPlugin, { auth, taskStore: opened.taskStore, tasks, prefix: '/api/v1' });
-  attachGitPoller(app, { taskStore: opened.taskStore, tasks, logger: options.logger, sources: config.sources });
 
   return {
     app,

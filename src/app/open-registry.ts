@@ -8,6 +8,8 @@ import type { WebhookStore } from '../webhooks/webhook-store.js';
 import type { AuditStore } from '../audit/audit-log.js';
 import type { AccessStore, VaultStore } from '../vault/index.js';
 import { createRegistry, type Registry } from '../registry/registry.js';
+import { columnSealer } from '../vault/column-sealer.js';
+import { masterKeyProvider } from '../vault/index.js';
 import { createDatabaseBackends, createObjectStore } from './backends.js';
 
 export interface OpenedRegistry {
@@ -29,7 +31,10 @@ export interface OpenedRegistry {
 export async function openRegistry(config: Readonly<Config>): Promise<OpenedRegistry> {
   await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
   const objects = createObjectStore(config.storage.driver, storagePath(config));
-  const database = createDatabaseBackends(config.metadata.driver, metadataPath(config));
+  // Task secrets (git tokens, registry passwords, webhook secrets) are sealed with a key derived
+  // from the vault master key, made on first use like the vault's.
+  const masterKey = masterKeyProvider({ dataDir: config.dataDir, masterKey: config.vault.masterKey, masterKeyFile: config.vault.masterKeyFile });
+  const database = createDatabaseBackends(config.metadata.driver, metadataPath(config), { taskSecretsSealer: columnSealer(masterKey) });
   await objects.init();
   await database.init();
   return {

@@ -41,6 +41,17 @@ export interface TaskStore {
   /** The newest tick claimed for the timer, if any. */
   lastTick(taskName: string, timerName: string): Promise<string | undefined>;
 
+  /**
+   * Re-seals every task's secrets (master key rotation): values `isSealedBy` says are sealed
+   * with the old key are opened with `from` and sealed with `to`; plaintext is sealed; values
+   * already sealed with the new key are left. Returns how many were rewritten.
+   */
+  resealSecrets(
+    from: { open(stored: string, aad: string): Promise<string> },
+    to: { seal(plaintext: string, aad: string): Promise<string> },
+    isSealedBy: (stored: string) => 'from' | 'to' | 'plain',
+  ): Promise<number>;
+
   /** How far the consumer `name` read its outbox; undefined before its first save. */
   cursor(name: string): Promise<number | undefined>;
   saveCursor(name: string, position: number, at: string): Promise<void>;

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { Kysely, SqliteDialect, sql } from 'kysely';
 import type { Database } from '../sql/schema.js';
 import { SqlRunQueue, type SqlRunQueueOptions } from '../../queue/sql/sql-run-queue.js';
-import { SqlTaskStore } from '../../tasks/sql/sql-task-store.js';
+import { SqlTaskStore, type SecretsSealer } from '../../tasks/sql/sql-task-store.js';
 import { SqlWebhookStore } from '../../webhooks/sql/sql-webhook-store.js';
 import { SqlAuditStore } from '../../audit/sql/sql-audit-store.js';
 import { SqlVaultStore } from '../../vault/sql/sql-vault-store.js';
@@ -110,14 +110,14 @@ export interface SqliteBackends {
  * The metadata store and the run queue over ONE SQLite connection, so neither hands its
  * connection out: the composition root gets two ports, the adapter keeps the connection.
  */
-export function createSqliteBackends(options: SqliteOptions & { readonly runQueue?: SqlRunQueueOptions }): SqliteBackends {
+export function createSqliteBackends(options: SqliteOptions & { readonly runQueue?: SqlRunQueueOptions; readonly taskSecretsSealer?: SecretsSealer }): SqliteBackends {
   const adapter = createSqliteAdapter(options);
   const metadata = new SqlMetadataStore(adapter);
   const runQueue = new SqlRunQueue(adapter, options.runQueue);
   return {
     metadata,
     runQueue,
-    taskStore: new SqlTaskStore(adapter),
+    taskStore: new SqlTaskStore(adapter, options.taskSecretsSealer),
     webhookStore: new SqlWebhookStore(adapter),
     auditStore: new SqlAuditStore(adapter.db),
     vaultStore: new SqlVaultStore(adapter),

@@ -35,18 +35,57 @@ function toEvent(row: Selectable<TriggerEventsTable>): TriggerEvent {
   };
 }
 
+/** Seals the `secrets` column; without one, secrets are stored as JSON text. */
+export interface SecretsSealer {
+  seal(plaintext: string, aad: string): Promise<string>;
+  open(stored: string, aad: string): Promise<string>;
+}
+
+const PLAIN: SecretsSealer = { seal: async (t) => t, open: async (t) => t };
+
 /** TaskStore for every SQL dialect, over the metadata store's connection. */
 export class SqlTaskStore implements TaskStore {
   private readonly db: Kysely<Database>;
 
-  constructor(private readonly adapter: SqlDialectAdapter) {
+  constructor(
+    private readonly adapter: SqlDialectAdapter,
+    private sealer: SecretsSealer = PLAIN,
+  ) {
     this.db = adapter.db;
+  }
+
+  /** Sets how the secrets column is sealed (the vault master key, once the config is known). */
+  useSealer(sealer: SecretsSealer): void {
+    this.sealer = sealer;
+  }
+
+  private sealSecrets(name: string, secrets: TaskSecrets): Promise<string> {
+    return this.sealer.seal(JSON.stringify(secrets), `task:${name}`);
+  }
+
+  private async openSecrets(name: string, stored: string): Promise<TaskSecrets> {
+    return JSON.parse(await this.sealer.open(stored, `task:${name}`)) as TaskSecrets;
+  }
+
+  async resealSecrets(from: SecretsSealer, to: SecretsSealer, isSealedBy: (stored: string) => 'from' | 'to' | 'plain'): Promise<number> {
+    return this.adapter.transaction(async (db) => {
+      const rows = await db.selectFrom('tasks').select(['name', 'secrets']).execute();
+      let count = 0;
+      for (const row of rows) {
+        const state = isSealedBy(row.secrets);
+        if (state === 'to') continue; // an earlier, interrupted rotation got this far
+        const plain = state === 'plain' ? row.secrets : await from.open(row.secrets, `task:${row.name}`);
+        await db.updateTable('tasks').set({ secrets: await to.seal(plain, `task:${row.name}`) }).where('name', '=', row.name).execute();
+        count += 1;
+      }
+      return count;
+    });
   }
 
   async create(task: Task, secrets: TaskSecrets): Promise<void> {
     const inserted = await this.db
       .insertInto('tasks')
-      .values({ name: task.name, task: JSON.stringify(task), secrets: JSON.stringify(secrets), created_at: task.createdAt, updated_at: task.updatedAt })
+      .values({ name: task.name, task: JSON.stringify(task), secrets: await this.sealSecrets(task.name, secrets), created_at: task.createdAt, updated_at: task.updatedAt })
       .onConflict((oc) => oc.column('name').doNothing())
       .returning('name')
       .executeTakeFirst();
@@ -60,7 +99,7 @@ export class SqlTaskStore implements TaskStore {
 
   async getWithSecrets(name: string): Promise<{ task: Task; secrets: TaskSecrets } | undefined> {
     const row = await this.db.selectFrom('tasks').select(['task', 'secrets']).where('name', '=', name).executeTakeFirst();
-    return row === undefined ? undefined : { task: JSON.parse(row.task) as Task, secrets: JSON.parse(row.secrets) as TaskSecrets };
+    return row === undefined ? undefined : { task: JSON.parse(row.task) as Task, secrets: await this.openSecrets(name, row.secrets) };
   }
 
   async list(): Promise<Task[]> {
@@ -72,8 +111,8 @@ export class SqlTaskStore implements TaskStore {
     return this.adapter.transaction(async (db) => {
       const row = await db.selectFrom('tasks').select(['task', 'secrets']).where('name', '=', name).executeTakeFirst();
       if (row === undefined) throw notFound(name);
-      const next = change(JSON.parse(row.task) as Task, JSON.parse(row.secrets) as TaskSecrets);
-      await db.updateTable('tasks').set({ task: JSON.stringify(next.task), secrets: JSON.stringify(next.secrets), updated_at: next.task.updatedAt }).where('name', '=', name).execute();
+      const next = change(JSON.parse(row.task) as Task, await this.openSecrets(name, row.secrets));
+      await db.updateTable('tasks').set({ task: JSON.stringify(next.task), secrets: await this.sealSecrets(name, next.secrets), updated_at: next.task.updatedAt }).where('name', '=', name).execute();
       return next.task;
     });
   }
