@@ -3,20 +3,19 @@ import type { AuthService } from '../auth/auth-service.js';
 import type { AccessEntry } from '../auth/scope.js';
 import type { OpContext } from '../core/context.js';
 import { authorize } from './api-plugin.js';
+import { ApiAccess } from '../auth/roles.js';
 
 /** What the webhook and audit routes ask for. */
 export type AdminPermission = 'webhooks.read' | 'webhooks.write' | 'audit.read';
 
 /**
- * Stand-in scopes until roles land (src/auth/): all three need `registry:catalog:*`, which only
- * admins hold (or a token granted it). A webhook sees every repository's events and the audit
- * log every change, so repository push rights are not enough for either. Switching to roles
- * means changing this table only.
+ * Owner only (`api:access`): a webhook sees every repository's events and the audit log every
+ * change (docs/access.md).
  */
 const NEEDED: Record<AdminPermission, AccessEntry> = {
-  'webhooks.read': { type: 'registry', name: 'catalog', actions: ['*'] },
-  'webhooks.write': { type: 'registry', name: 'catalog', actions: ['*'] },
-  'audit.read': { type: 'registry', name: 'catalog', actions: ['*'] },
+  'webhooks.read': ApiAccess.accessRead,
+  'webhooks.write': ApiAccess.accessWrite,
+  'audit.read': ApiAccess.accessRead,
 };
 
 export function authorizeAdmin(request: FastifyRequest, auth: AuthService, permission: AdminPermission): Promise<OpContext> {

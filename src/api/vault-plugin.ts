@@ -4,6 +4,7 @@ import type { AuthService } from '../auth/auth-service.js';
 import { Action } from '../auth/scope.js';
 import type { Identity, SecretSummary, SecretVersion, Vault, VaultPolicy, VaultService } from '../vault/index.js';
 import { authorize, sendError } from './api-plugin.js';
+import { ApiAccess } from '../auth/roles.js';
 import type { ApiIdentity, ApiPolicy, ApiSecret, ApiSecretPermission, ApiSecretValue, ApiVault } from './contract/vault.js';
 
 export interface VaultPluginOptions {
@@ -12,12 +13,13 @@ export interface VaultPluginOptions {
 }
 
 /**
- * Until roles land, vault access follows runs: writing vaults, secrets, identities and policies
- * and revealing a value need push on `slipway-runs` (who may define tasks may already run any
- * identity's task); reading names and metadata needs pull.
+ * Who may: changing vaults, secrets, identities and policies, and revealing a value, grants
+ * access to secrets: Owner (`api:access:write`). Reading names and metadata (never values):
+ * Reader and up (`api:builds:read`), so contributors can see which identities and secrets
+ * their tasks may use.
  */
-const WRITE_SCOPE = { type: 'repository', name: 'slipway-runs', actions: [Action.push] };
-const READ_SCOPE = { type: 'repository', name: 'slipway-runs', actions: [Action.pull] };
+const WRITE_SCOPE = ApiAccess.accessWrite;
+const READ_SCOPE = ApiAccess.buildsRead;
 
 const vaultView = (v: Vault): ApiVault => ({ name: v.name, createdTime: v.createdAt, lastUpdateTime: v.updatedAt });
 const policyView = (p: VaultPolicy): ApiPolicy => ({ vault: p.vault, identity: p.identity, secretPermissions: [...p.secretPermissions], lastUpdateTime: p.updatedAt });

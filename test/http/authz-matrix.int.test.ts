@@ -23,11 +23,7 @@ type Need =
   | 'buildsRead'
   | 'buildsWrite'
   | 'access'
-  | 'notAllowed'
-  // Stand-ins of areas still moving to roles (owned elsewhere): vault on repository
-  // `slipway-runs`, outbound webhooks and the audit log on `registry:catalog:*`.
-  | 'legacyRunsPull'
-  | 'legacyRunsPush';
+  | 'notAllowed';
 
 type Who = 'anonymous' | 'noRole' | 'reader' | 'contributor' | 'acrPull' | 'acrPush' | 'acrDelete' | 'owner' | 'token' | 'tokenOtherRepo' | 'tokenExpired' | 'tokenDisabled';
 const EVERYONE: readonly Who[] = ['anonymous', 'noRole', 'reader', 'contributor', 'acrPull', 'acrPush', 'acrDelete', 'owner', 'token', 'tokenOtherRepo', 'tokenExpired', 'tokenDisabled'];
@@ -45,8 +41,6 @@ const ALLOWED: Record<Exclude<Need, 'public' | 'notAllowed' | 'tokenEndpoint'>, 
   buildsRead: ['reader', 'contributor', 'owner'],
   buildsWrite: ['contributor', 'owner'],
   access: ['owner'],
-  legacyRunsPull: ['reader', 'contributor', 'acrPull', 'acrPush', 'owner'],
-  legacyRunsPush: ['contributor', 'acrPush', 'owner'],
 };
 
 const REPO = 'team/app';
@@ -144,33 +138,33 @@ const ROUTES: Readonly<Record<string, Need | 'v2'>> = {
   'PATCH /api/v1/tokens/:name': 'access',
   'DELETE /api/v1/tokens/:name': 'access',
   'POST /api/v1/tokens/:name/generate-password': 'access',
-  // Outbound webhooks and the audit log (src/api/admin-access.ts stand-in: registry:catalog:*).
-  'POST /api/v1/webhooks': 'catalog',
-  'GET /api/v1/webhooks': 'catalog',
-  'GET /api/v1/webhooks/:name': 'catalog',
-  'PATCH /api/v1/webhooks/:name': 'catalog',
-  'DELETE /api/v1/webhooks/:name': 'catalog',
-  'POST /api/v1/webhooks/:name/ping': 'catalog',
-  'GET /api/v1/webhooks/:name/events': 'catalog',
-  'POST /api/v1/webhooks/:name/get-config': 'catalog',
-  'GET /api/v1/audit': 'catalog',
-  // The vault (src/api/vault-plugin.ts stand-in: repository slipway-runs).
-  'POST /api/v1/vaults': 'legacyRunsPush',
-  'GET /api/v1/vaults': 'legacyRunsPull',
-  'GET /api/v1/vaults/:vault': 'legacyRunsPull',
-  'DELETE /api/v1/vaults/:vault': 'legacyRunsPush',
-  'GET /api/v1/vaults/:vault/secrets': 'legacyRunsPull',
-  'PUT /api/v1/vaults/:vault/secrets/:secret': 'legacyRunsPush',
-  'GET /api/v1/vaults/:vault/secrets/:secret': 'legacyRunsPull',
-  'DELETE /api/v1/vaults/:vault/secrets/:secret': 'legacyRunsPush',
-  'GET /api/v1/vaults/:vault/secrets/:secret/versions': 'legacyRunsPull',
-  'GET /api/v1/vaults/:vault/policies': 'legacyRunsPull',
-  'PUT /api/v1/vaults/:vault/policies/:identity': 'legacyRunsPush',
-  'DELETE /api/v1/vaults/:vault/policies/:identity': 'legacyRunsPush',
-  'POST /api/v1/identities': 'legacyRunsPush',
-  'GET /api/v1/identities': 'legacyRunsPull',
-  'GET /api/v1/identities/:identity': 'legacyRunsPull',
-  'DELETE /api/v1/identities/:identity': 'legacyRunsPush',
+  // Outbound webhooks and the audit log: Owner only (src/api/admin-access.ts).
+  'POST /api/v1/webhooks': 'access',
+  'GET /api/v1/webhooks': 'access',
+  'GET /api/v1/webhooks/:name': 'access',
+  'PATCH /api/v1/webhooks/:name': 'access',
+  'DELETE /api/v1/webhooks/:name': 'access',
+  'POST /api/v1/webhooks/:name/ping': 'access',
+  'GET /api/v1/webhooks/:name/events': 'access',
+  'POST /api/v1/webhooks/:name/get-config': 'access',
+  'GET /api/v1/audit': 'access',
+  // The vault: changes and revealing values Owner only, names and metadata Reader and up.
+  'POST /api/v1/vaults': 'access',
+  'GET /api/v1/vaults': 'buildsRead',
+  'GET /api/v1/vaults/:vault': 'buildsRead',
+  'DELETE /api/v1/vaults/:vault': 'access',
+  'GET /api/v1/vaults/:vault/secrets': 'buildsRead',
+  'PUT /api/v1/vaults/:vault/secrets/:secret': 'access',
+  'GET /api/v1/vaults/:vault/secrets/:secret': 'buildsRead',
+  'DELETE /api/v1/vaults/:vault/secrets/:secret': 'access',
+  'GET /api/v1/vaults/:vault/secrets/:secret/versions': 'buildsRead',
+  'GET /api/v1/vaults/:vault/policies': 'buildsRead',
+  'PUT /api/v1/vaults/:vault/policies/:identity': 'access',
+  'DELETE /api/v1/vaults/:vault/policies/:identity': 'access',
+  'POST /api/v1/identities': 'access',
+  'GET /api/v1/identities': 'buildsRead',
+  'GET /api/v1/identities/:identity': 'buildsRead',
+  'DELETE /api/v1/identities/:identity': 'access',
 };
 
 /** Values for path parameters: names that do not exist, so an allowed call changes nothing. */
