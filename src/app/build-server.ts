@@ -22,6 +22,8 @@ import { attachEmbeddedAgent } from './build-agent.js';
 import { wireVault } from './wire-vault.js';
 import type { TaskService } from '../tasks/task-service.js';
 import { wireTriggers } from './wire-triggers.js';
+import { attachAccessAudit } from '../api/audit-hook.js';
+import type { AuditRecorder } from '../api/audit-recorder.js';
 import { attachBaseImageTrigger, type BaseImageTriggerHandle } from '../triggers/base-image/attach.js';
 import type { TaskStore } from '../tasks/task-store.js';
 import { attachTimerScheduler, type TimerScheduler } from '../triggers/timer/timer-scheduler.js';
@@ -111,6 +113,8 @@ export async function buildServer(config: Readonly<Config>, options: BuildServer
   app.addHook('onResponse', async (request, reply) => {
     request.log.info({ method: request.method, url: request.url.split('?')[0], status: reply.statusCode, durationMs: Math.round(reply.elapsedTime) }, 'request');
   });
+  let auditRecorder: AuditRecorder | undefined;
+  attachAccessAudit(app, () => auditRecorder);
   const proxy = createPullThroughCache(config.registry, registry);
   if (proxy) app.addHook('onClose', async () => proxy.close());
   await app.register(v2Plugin, {
@@ -131,6 +135,7 @@ export async function buildServer(config: Readonly<Config>, options: BuildServer
   const { registryHost } = attachEmbeddedAgent(app, { config, logger: options.logger, auth, queue: opened.runQueue, objects: opened.objects, logSignals, secretSource: vault });
   await app.register(runsPlugin, { auth, objects: opened.objects, queue: opened.runQueue, registryHost, sources: config.sources, logSignals, prefix: '/api/v1' });
   const { webhooks, audit } = await wireWebhooksAndAudit(app, { config, opened, meta: registry.meta, auth, logger: options.logger });
+  auditRecorder = audit;
   await app.register(tasksPlugin, { audit, auth, store: opened.taskStore, tasks, objects: opened.objects, registryHost, sources: config.sources, prefix: '/api/v1' });
   await app.register(webhookPlugin, { auth, taskStore: opened.taskStore, tasks, prefix: '/api/v1' });
 
