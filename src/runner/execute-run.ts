@@ -7,12 +7,12 @@ import { quickBuildFromJson, registryCredentialsFromJson, secretsFromJson, type 
 import { digestFromRepoDigests, parseBaseImages } from './base-images.js';
 import { readContextFile } from './context-file.js';
 import { resolveImageName, type TargetImage } from './image-names.js';
-import { createRedactor } from './redactor.js';
+import { SecretRedactor } from './redactor.js';
 import { resolveRunSecrets } from './run-secrets.js';
 import { RunLog } from './run-log.js';
 import { pullPrivateBases } from './base-pull.js';
 import { executeTaskRun } from './execute-task-run.js';
-import { fetchRunContext, metering, report, urlSecrets, type Execution as RunExecution, type RunControl, type RunnerOptions, type RunReport } from './run-execution.js';
+import { fetchRunContext, metering, report, urlSecrets, withRedactedTokens, type Execution as RunExecution, type RunControl, type RunnerOptions, type RunReport } from './run-execution.js';
 
 export type { AbortCause, RunControl, RunnerOptions, RunReport } from './run-execution.js';
 
@@ -150,11 +150,13 @@ async function executeQuickBuild(options: RunnerOptions, leased: LeasedRun, cont
   const spec = quickBuildFromJson(run.request);
   const secrets = secretsFromJson(leased.secretRequest);
   const secretArgs = secrets.secretBuildArgs;
-  const redact = createRedactor([...secretArgs.map((a) => a.value), ...urlSecrets(secrets.sourceLocation), ...registryCredentialsFromJson(leased.secretRequest).map((c) => c.password)]);
+  const redactor = new SecretRedactor([...secretArgs.map((a) => a.value), ...urlSecrets(secrets.sourceLocation), ...registryCredentialsFromJson(leased.secretRequest).map((c) => c.password)]);
+  const redact = redactor.redact;
+  const runnerOptions = withRedactedTokens(options, redactor);
   const startedAt = Date.parse(run.startTime ?? new Date().toISOString());
   const log = await RunLog.open(options.objects, run.runId, redact, () => options.logSignals?.notify(run.runId));
   const credentials = registryCredentialsFromJson(leased.secretRequest);
-  const x: Execution = { options, runId: run.runId, spec, log, redact, control, startedAt, contextId: spec.contextId, credentials };
+  const x: Execution = { options: runnerOptions, runId: run.runId, spec, log, redact, control, startedAt, contextId: spec.contextId, credentials };
   try {
     const location = secrets.sourceLocation ?? spec.sourceLocation;
     if (location !== null) x.contextId = await fetchRunContext(x, location, spec.dockerfile);

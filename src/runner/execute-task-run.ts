@@ -11,7 +11,7 @@ import type { TaskSecret } from '../taskfile/task-plan.js';
 import { readContextFile } from './context-file.js';
 import { SecretRedactor } from './redactor.js';
 import { RunLog } from './run-log.js';
-import { fetchRunContext, metering, report, urlSecrets, type Execution, type RunControl, type RunnerOptions, type RunReport } from './run-execution.js';
+import { fetchRunContext, metering, report, urlSecrets, withRedactedTokens, type Execution, type RunControl, type RunnerOptions, type RunReport } from './run-execution.js';
 import { runTask } from './steps/task-runner.js';
 import { readVaultReference, runIdentity } from './run-secrets.js';
 import { parseSecretReference } from '../vault/index.js';
@@ -154,7 +154,7 @@ export async function executeTaskRun(options: RunnerOptions, leased: LeasedRun, 
   const redactor = new SecretRedactor([...secrets.secretValues.map((v) => v.value), ...urlSecrets(secrets.sourceLocation), ...credentials.map((c) => c.password)]);
   const startedAt = Date.parse(run.startTime ?? new Date().toISOString());
   const log = await RunLog.open(options.objects, run.runId, redactor.redact, () => options.logSignals?.notify(run.runId));
-  const x: TaskExecution = { options, runId: run.runId, spec, log, redact: redactor.redact, control, startedAt, contextId: spec.contextId, taskName: run.taskName, trigger: run.trigger, request: run.request, credentials };
+  const x: TaskExecution = { options: withRedactedTokens(options, redactor), runId: run.runId, spec, log, redact: redactor.redact, control, startedAt, contextId: spec.contextId, taskName: run.taskName, trigger: run.trigger, request: run.request, credentials };
   try {
     const location = secrets.sourceLocation ?? spec.sourceLocation;
     if (location !== null) x.contextId = await fetchRunContext(x, location, null);

@@ -123,3 +123,16 @@ export async function fetchRunContext(x: Execution, location: string, dockerfile
   return fetched.contextId;
 }
 
+
+/** The run's registry tokens join its redactor as they are issued: no log line shows one. */
+export function withRedactedTokens(options: RunnerOptions, redactor: { add(values: readonly string[]): void }): RunnerOptions {
+  return {
+    ...options,
+    pushToken: (runId, repositories, pullOnly) => {
+      const token = options.pushToken(runId, repositories, pullOnly);
+      redactor.add([token]);
+      return token;
+    },
+  };
+}
+
