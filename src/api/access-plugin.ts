@@ -6,6 +6,7 @@ import { PASSWORD_NAMES, type AccessService, type NewPassword, type PasswordName
 import { ApiAccess } from '../auth/roles.js';
 import { authorize, sendError } from './api-plugin.js';
 import type { ApiScopeMap, ApiToken, ApiUser, ApiUserWithPassword } from './contract/access.js';
+import { registerApiTokenRoutes } from './api-token-routes.js';
 
 export interface AccessPluginOptions {
   readonly auth: AuthService;
@@ -86,7 +87,7 @@ function withPassword(result: { user: UserView; password?: string }): ApiUserWit
   return { ...userView(result.user), ...(result.password === undefined ? {} : { password: result.password }) };
 }
 
-/** Users and roles, scope maps and repository tokens (src/api/contract/access.ts); Owner only. */
+/** Users and roles, scope maps and repository tokens (src/api/contract/access.ts); Owner only, but a user's own API tokens. */
 export async function accessPlugin(app: FastifyInstance, { auth, access }: AccessPluginOptions): Promise<void> {
   app.setErrorHandler((err, request, reply) => sendError(err, request, reply));
   const read = (request: FastifyRequest): Promise<unknown> => authorize(request, auth, ApiAccess.accessRead);
@@ -115,6 +116,7 @@ export async function accessPlugin(app: FastifyInstance, { auth, access }: Acces
   });
   registerScopeMapRoutes(app, { read, write, access });
   registerTokenRoutes(app, { read, write, access });
+  registerApiTokenRoutes(app, { auth, access });
 }
 
 interface RouteDeps {

@@ -33,6 +33,8 @@ const ROUTES: Readonly<Record<string, Audited>> = {
   'POST /api/v1/tokens': { action: 'token.create', kind: 'token', name: bodyName('name') },
   'PATCH /api/v1/tokens/:name': { action: 'token.update', kind: 'token', name: param('name') },
   'DELETE /api/v1/tokens/:name': { action: 'token.delete', kind: 'token', name: param('name') },
+  'POST /api/v1/users/:name/api-tokens': { action: 'api-token.create', kind: 'api-token', name: (r) => `${param('name')(r)}/${bodyName('name')(r)}` },
+  'DELETE /api/v1/users/:name/api-tokens/:token': { action: 'api-token.delete', kind: 'api-token', name: (r) => `${param('name')(r)}/${param('token')(r)}` },
   'POST /api/v1/tokens/:name/generate-password': { action: 'token.generate-password', kind: 'token', name: param('name') },
 };
 

@@ -1,9 +1,10 @@
 import { AppError, Errors, type ErrorDescriptor } from '../core/errors/index.js';
-import type { AccessTokenRecord, MetadataStore, ScopeMapRecord, TokenPasswordRecord, UserRecord } from '../metadata/metadata-store.js';
+import type { AccessTokenRecord, MetadataStore, ScopeMapRecord, TokenPasswordRecord, UserApiTokenRecord, UserRecord } from '../metadata/metadata-store.js';
 import { ADMIN_USER, type AuthService } from './auth-service.js';
 import { generatePassword, hashPassword } from './password.js';
 import { parseRole, Role } from './roles.js';
 import { mergeScopeMapActions, parseScopeMapAction } from './scope-map.js';
+import { generateApiTokenSecret } from './user-api-token.js';
 
 /** A user with the roles it holds (the admin is always Owner). */
 export interface UserView extends UserRecord {
@@ -33,8 +34,24 @@ export interface NewToken {
   readonly expiry?: string | null;
 }
 
+/** A user's API token to make (`slipway user token create`). */
+export interface NewApiToken {
+  readonly user: string;
+  readonly name: string;
+  /** Limits the token to these of the user's roles; absent: every role the user holds, now and later. */
+  readonly roles?: readonly string[];
+  /** ISO time the token expires; null or absent: never. */
+  readonly expiresAt?: string | null;
+  /**
+   * The roles of a caller who signed in with an API token: a token it makes gets at most these
+   * (so a narrowed token cannot mint a wider one).
+   */
+  readonly cap?: readonly string[];
+}
+
 const USER_NAME = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 const RESOURCE_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{2,49}$/;
+const API_TOKEN_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,49}$/;
 
 function invalid(message: string, detail?: Record<string, unknown>): AppError {
   return new AppError(Errors.ACCESS_INVALID, { message, ...(detail ? { detail } : {}) });
@@ -238,5 +255,34 @@ export class AccessService {
     await this.meta.accessTokens.update(next);
     this.auth.invalidate();
     return { token: next, passwords: made.map((p) => p.password) };
+  }
+
+  /** A user's API tokens (never their secrets). */
+  async listApiTokens(user: string): Promise<UserApiTokenRecord[]> {
+    await this.getUser(user);
+    return this.meta.apiTokens.list(user);
+  }
+
+  /** Makes a user's API token; the secret is returned this once and stored only as a hash. */
+  async createApiToken(input: NewApiToken): Promise<{ token: UserApiTokenRecord; secret: string }> {
+    if (!API_TOKEN_NAME.test(input.name)) throw invalid('an API token name is 1-50 letters, digits, ".", "_" or "-", starting with a letter or digit', { field: 'name' });
+    const user = await this.getUser(input.user);
+    const wanted = input.roles === undefined ? undefined : parseRoles(input.roles);
+    const cap = input.cap === undefined ? undefined : parseRoles(input.cap);
+    const roles = wanted ?? cap ?? null;
+    const beyond = (roles ?? []).find((r) => !user.roles.includes(r) || (cap !== undefined && !cap.includes(r)));
+    if (beyond !== undefined) throw invalid(`the token cannot hold role ${beyond}: ${cap === undefined ? 'the user' : 'the calling token'} does not`, { field: 'roles' });
+    const expiresAt = checkExpiry(input.expiresAt);
+    if (expiresAt !== null && Date.parse(expiresAt) <= this.auth.now().getTime()) throw invalid('expiresAt is in the past', { field: 'expiresAt' });
+    const { secret, lookup } = generateApiTokenSecret();
+    const token: UserApiTokenRecord = { user: user.name, name: input.name, lookup, hash: await hashPassword(secret), roles, createdAt: this.at(), expiresAt, lastUsedAt: null };
+    if (!(await this.meta.apiTokens.create(token))) throw new AppError(Errors.API_TOKEN_EXISTS, { detail: { user: user.name, name: input.name } });
+    return { token, secret };
+  }
+
+  /** Deletes a user's API token; it stops working on the next request (the verified-password cache is cleared). */
+  async deleteApiToken(user: string, name: string): Promise<void> {
+    if (!(await this.meta.apiTokens.delete(user, name))) throw new AppError(Errors.API_TOKEN_NOT_FOUND, { detail: { user: user.slice(0, 80), name: name.slice(0, 80) } });
+    this.auth.invalidate();
   }
 }

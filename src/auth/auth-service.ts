@@ -5,6 +5,7 @@ import type { TokenService } from './token-service.js';
 import { Action, allows, type AccessEntry } from './scope.js';
 import { Role, parseRole, rolesPermit } from './roles.js';
 import { scopeMapAccess } from './scope-map.js';
+import { apiTokenLookup, apiTokenRoles, isApiTokenExpired } from './user-api-token.js';
 
 export const ADMIN_USER = 'admin';
 
@@ -16,7 +17,14 @@ export const ADMIN_USER = 'admin';
  */
 export type Principal =
   | { readonly kind: 'anonymous' }
-  | { readonly kind: 'user'; readonly name: string; readonly isAdmin: boolean; readonly roles?: readonly Role[] }
+  | {
+      readonly kind: 'user';
+      readonly name: string;
+      readonly isAdmin: boolean;
+      readonly roles?: readonly Role[];
+      /** Signed in with one of the user's API tokens (its lookup id, its name): acts with `roles` only. */
+      readonly apiToken?: { readonly lookup: string; readonly name: string };
+    }
   | {
       readonly kind: 'token';
       readonly name: string;
@@ -156,7 +164,7 @@ export class AuthService {
     const nowMs = this.now().getTime();
     const hit = this.basicCache.get(key);
     if (hit && hit.expiresAt > nowMs) return hit;
-    const verified = (await this.verifyUser(name, password, nowMs)) ?? (await this.verifyRepositoryToken(name, password, nowMs));
+    const verified = (await this.verifyApiToken(name, password, nowMs)) ?? (await this.verifyUser(name, password, nowMs)) ?? (await this.verifyRepositoryToken(name, password, nowMs));
     if (!verified) return undefined;
     if (this.basicCache.size > 10_000) this.basicCache.clear();
     this.basicCache.set(key, verified);
@@ -167,6 +175,24 @@ export class AuthService {
     const user = await this.meta.users.get(name);
     if (!user || !(await verifyPassword(password, user.passwordHash))) return undefined;
     return { principal: await this.userPrincipal(user), user, expiresAt: nowMs + BASIC_CACHE_MS };
+  }
+
+  /**
+   * A user's unexpired API token whose secret this is, acting with the user's current roles (or
+   * the token's subset of them). No `user` in the verdict: it earns no refresh token. The cache
+   * entry ends at the token's expiry; deleting it (or the user, or a role) clears the cache.
+   */
+  private async verifyApiToken(name: string, password: string, nowMs: number): Promise<VerifiedPassword | undefined> {
+    const lookup = apiTokenLookup(password);
+    const token = lookup === undefined ? undefined : await this.meta.apiTokens.byLookup(lookup);
+    if (!token || token.user !== name || isApiTokenExpired(token, nowMs) || !(await verifyPassword(password, token.hash))) return undefined;
+    const user = await this.meta.users.get(name);
+    if (!user) return undefined;
+    await this.meta.apiTokens.touch(name, token.name, new Date(nowMs).toISOString());
+    const roles = apiTokenRoles((await this.userPrincipal(user)).roles ?? [], token);
+    const principal: Principal = { kind: 'user', name, isAdmin: user.isAdmin && token.roles === null, roles, apiToken: { lookup: token.lookup, name: token.name } };
+    const expiryMs = token.expiresAt === null ? Infinity : Date.parse(token.expiresAt);
+    return { principal, expiresAt: Math.min(nowMs + BASIC_CACHE_MS, expiryMs) };
   }
 
   /** An enabled repository token whose unexpired password1 or password2 this is. */
@@ -191,6 +217,11 @@ export class AuthService {
       const record = await this.meta.accessTokens.get(claims.sub);
       if (record?.status !== 'enabled') return undefined;
       return { kind: 'token', name: claims.sub, access: claims.access, isRepositoryToken: true };
+    }
+    if (claims.apt !== undefined) {
+      // Issued to a user's API token: it ends when the token is deleted or expires.
+      const record = await this.meta.apiTokens.byLookup(claims.apt);
+      if (record?.user !== claims.sub || isApiTokenExpired(record, this.now().getTime())) return undefined;
     }
     return { kind: 'token', name: claims.sub, access: claims.access };
   }
@@ -249,7 +280,8 @@ export class AuthService {
     const access = this.grant(principal, wanted);
     const name = principal.kind === 'anonymous' ? '' : principal.name;
     const typ = principal.kind === 'token' && principal.isRepositoryToken ? { typ: 'repository-token' as const } : {};
-    const token = this.tokens.sign({ sub: name, aud: this.options.service, iat, exp: iat + this.options.tokenTtlSeconds, access, ...typ });
+    const apt = principal.kind === 'user' && principal.apiToken ? { apt: principal.apiToken.lookup } : {};
+    const token = this.tokens.sign({ sub: name, aud: this.options.service, iat, exp: iat + this.options.tokenTtlSeconds, access, ...typ, ...apt });
     return { token, expiresInSeconds: this.options.tokenTtlSeconds, issuedAt: new Date(iat * 1000).toISOString(), access };
   }
 

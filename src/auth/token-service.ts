@@ -15,6 +15,8 @@ export interface TokenClaims {
   readonly typ?: 'refresh' | 'repository-token';
   /** For refresh tokens: a fingerprint of the password hash, so a password change revokes them. */
   readonly pwd?: string;
+  /** Issued to a user's API token (its lookup id): checked on every use, so deleting the token stops it. */
+  readonly apt?: string;
 }
 
 export interface TokenServiceOptions {

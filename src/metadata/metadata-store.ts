@@ -188,6 +188,34 @@ export interface AccessTokenStore {
   usingScopeMap(scopeMap: string): Promise<string[]>;
 }
 
+/** A user's personal API token; the secret was shown once, only its scrypt hash is kept. */
+export interface UserApiTokenRecord {
+  readonly user: string;
+  readonly name: string;
+  /** The secret's public lookup part, unique across users. */
+  readonly lookup: string;
+  readonly hash: string;
+  /** The roles the token is limited to; null: every role the user holds. */
+  readonly roles: readonly string[] | null;
+  readonly createdAt: string;
+  /** ISO time; null: never expires. */
+  readonly expiresAt: string | null;
+  readonly lastUsedAt: string | null;
+}
+
+export interface UserApiTokenStore {
+  get(user: string, name: string): Promise<UserApiTokenRecord | undefined>;
+  byLookup(lookup: string): Promise<UserApiTokenRecord | undefined>;
+  /** The user's tokens, by name. */
+  list(user: string): Promise<UserApiTokenRecord[]>;
+  /** false when the user already has a token of this name. */
+  create(token: UserApiTokenRecord): Promise<boolean>;
+  /** false when absent. */
+  delete(user: string, name: string): Promise<boolean>;
+  /** Records a successful sign-in. */
+  touch(user: string, name: string, at: string): Promise<void>;
+}
+
 /** Queries garbage collection needs; each returns candidates older than `cutoff`. */
 export interface GcStore {
   /** Untagged manifests that no other manifest of the repository needs and that are no live referrer. */
@@ -210,6 +238,7 @@ export interface MetadataStores {
   readonly users: UserStore;
   readonly scopeMaps: ScopeMapStore;
   readonly accessTokens: AccessTokenStore;
+  readonly apiTokens: UserApiTokenStore;
   readonly gc: GcStore;
 }
 

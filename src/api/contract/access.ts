@@ -111,3 +111,33 @@ export interface ApiGeneratePasswordRequest {
 export interface ApiTokenList {
   readonly tokens: readonly ApiToken[];
 }
+
+/**
+ * A user's personal API token (`/users/:name/api-tokens`): signs in as the user (HTTP Basic, the
+ * user's name and the secret) with the user's roles, or `roles` of them. The user or an Owner.
+ */
+export interface ApiUserApiToken {
+  readonly name: string;
+  readonly user: string;
+  /** The roles the token is limited to; null: every role the user holds. */
+  readonly roles: readonly ApiRole[] | null;
+  readonly createdAt: string;
+  /** null: never expires. */
+  readonly expiresAt: string | null;
+  readonly lastUsedAt: string | null;
+  /** `slp_…`: only in the answer that created it. */
+  readonly secret?: string;
+}
+
+/** POST /users/:name/api-tokens. */
+export interface ApiUserApiTokenCreateRequest {
+  readonly name: string;
+  /** A subset of the user's roles; absent: all of them, now and later. */
+  readonly roles?: readonly ApiRole[];
+  /** ISO time; absent or null: never expires. */
+  readonly expiresAt?: string | null;
+}
+
+export interface ApiUserApiTokenList {
+  readonly apiTokens: readonly ApiUserApiToken[];
+}

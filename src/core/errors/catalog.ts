@@ -272,6 +272,16 @@ export const Errors = defineCatalog({
     message: 'the name is taken',
     description: '`token create` was given a name that a token or a user already has.',
   },
+  API_TOKEN_NOT_FOUND: {
+    httpStatus: 404,
+    message: 'API token not found',
+    description: 'The user has no API token of this name (`slipway user token list` shows them).',
+  },
+  API_TOKEN_EXISTS: {
+    httpStatus: 409,
+    message: 'the user already has an API token of this name',
+    description: '`user token create` was given a name one of the user\'s API tokens already has.',
+  },
   SCOPE_MAP_NOT_FOUND: {
     httpStatus: 404,
     message: 'scope map not found',

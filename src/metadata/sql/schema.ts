@@ -31,6 +31,8 @@ export interface Database {
   role_assignments: { user_name: string; role: string; created_at: string };
   scope_maps: { name: string; description: string; actions: string; created_at: string; updated_at: string };
   access_tokens: AccessTokensTable;
+  /** Migration 0009_user_api_tokens. */
+  user_api_tokens: UserApiTokensTable;
   runs: RunsTable;
   tasks: TasksTable;
   task_dependencies: TaskDependenciesTable;
@@ -174,4 +176,16 @@ export interface AuditEventsTable {
   target_kind: string;
   target_name: string;
   detail: Generated<string>;
+}
+
+/** Users' personal API tokens (migration 0009); `roles` is JSON or null (every role of the user). */
+export interface UserApiTokensTable {
+  user_name: string;
+  name: string;
+  lookup: string;
+  hash: string;
+  roles: string | null;
+  created_at: string;
+  expires_at: string | null;
+  last_used_at: string | null;
 }

@@ -4,6 +4,7 @@ import type { Database } from './schema.js';
 import { blobStore, manifestStore, repositoryStore, tagStore } from './registry-stores.js';
 import { eventStore, gcStore, uploadStore } from './support-stores.js';
 import { accessTokenStore, scopeMapStore, userStore } from './access-stores.js';
+import { userApiTokenStore } from './user-api-token-store.js';
 
 export function bindStores(db: Kysely<Database>): MetadataStores {
   return {
@@ -16,6 +17,7 @@ export function bindStores(db: Kysely<Database>): MetadataStores {
     users: userStore(db),
     scopeMaps: scopeMapStore(db),
     accessTokens: accessTokenStore(db),
+    apiTokens: userApiTokenStore(db),
     gc: gcStore(db),
   };
 }
@@ -42,6 +44,7 @@ export class SqlMetadataStore implements MetadataStore {
   readonly users;
   readonly scopeMaps;
   readonly accessTokens;
+  readonly apiTokens;
   readonly gc;
 
   constructor(private readonly adapter: SqlDialectAdapter) {
@@ -56,6 +59,7 @@ export class SqlMetadataStore implements MetadataStore {
     this.users = stores.users;
     this.scopeMaps = stores.scopeMaps;
     this.accessTokens = stores.accessTokens;
+    this.apiTokens = stores.apiTokens;
     this.gc = stores.gc;
   }
 
