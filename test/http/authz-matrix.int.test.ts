@@ -23,6 +23,9 @@ type Need =
   | 'buildsRead'
   | 'buildsWrite'
   | 'access'
+  // A user's own things (its API tokens): the user named in the path, or an Owner. The matrix
+  // calls these routes for the user `reader`, so one caller is that user.
+  | 'selfOrOwner'
   | 'notAllowed';
 
 type Who = 'anonymous' | 'noRole' | 'reader' | 'contributor' | 'acrPull' | 'acrPush' | 'acrDelete' | 'owner' | 'token' | 'tokenOtherRepo' | 'tokenExpired' | 'tokenDisabled';
@@ -41,7 +44,11 @@ const ALLOWED: Record<Exclude<Need, 'public' | 'notAllowed' | 'tokenEndpoint'>, 
   buildsRead: ['reader', 'contributor', 'owner'],
   buildsWrite: ['contributor', 'owner'],
   access: ['owner'],
+  selfOrOwner: ['reader', 'owner'],
 };
+
+/** The user whose own routes (`selfOrOwner`) the matrix calls. */
+const SELF = 'reader';
 
 const REPO = 'team/app';
 const DIGEST = `sha256:${'0'.repeat(64)}`;
@@ -127,6 +134,9 @@ const ROUTES: Readonly<Record<string, Need | 'v2'>> = {
   'GET /api/v1/users/:name': 'access',
   'PATCH /api/v1/users/:name': 'access',
   'DELETE /api/v1/users/:name': 'access',
+  'GET /api/v1/users/:name/api-tokens': 'selfOrOwner',
+  'POST /api/v1/users/:name/api-tokens': 'selfOrOwner',
+  'DELETE /api/v1/users/:name/api-tokens/:token': 'selfOrOwner',
   'GET /api/v1/scope-maps': 'access',
   'POST /api/v1/scope-maps': 'access',
   'GET /api/v1/scope-maps/:name': 'access',
@@ -210,7 +220,7 @@ function concreteCalls(route: string): Call[] {
   const need = classify(route)!;
   const [method, path] = route.split(' ') as [string, string];
   if (need === 'v2') return V2_CALLS.filter((c) => c.method === method);
-  const url = path.replace(/:([A-Za-z]+)/g, (_m, p: string) => PARAMS[p] ?? 'ghost');
+  const url = path.replace(/:([A-Za-z]+)/g, (_m, p: string) => (need === 'selfOrOwner' && p === 'name' ? SELF : (PARAMS[p] ?? 'ghost')));
   return [{ method, url, need, ...(['POST', 'PUT', 'PATCH'].includes(method) ? { payload: {} } : {}) }];
 }
 
