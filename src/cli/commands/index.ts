@@ -26,6 +26,7 @@ import { taskCredentialAddCommand, taskCredentialListCommand, taskCredentialRemo
 import { VAULT_COMMANDS } from './vault/vault-commands.js';
 import { vaultRotateKeyCommand } from './vault/rotate-key.js';
 import { userCreateCommand, userDeleteCommand, userListCommand, userShowCommand, userUpdateCommand } from './access/user.js';
+import { userTokenCreateCommand, userTokenDeleteCommand, userTokenListCommand } from './access/user-token.js';
 import { scopeMapCreateCommand, scopeMapDeleteCommand, scopeMapListCommand, scopeMapShowCommand, scopeMapUpdateCommand } from './access/scope-map.js';
 import { tokenCreateCommand, tokenCredentialGenerateCommand, tokenDeleteCommand, tokenListCommand, tokenShowCommand, tokenUpdateCommand } from './access/token.js';
 
@@ -35,6 +36,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   loginCommand,
   logoutCommand,
   userCreateCommand, userListCommand, userShowCommand, userUpdateCommand, userDeleteCommand,
+  userTokenCreateCommand, userTokenListCommand, userTokenDeleteCommand,
   scopeMapCreateCommand, scopeMapListCommand, scopeMapShowCommand, scopeMapUpdateCommand, scopeMapDeleteCommand,
   tokenCreateCommand, tokenListCommand, tokenShowCommand, tokenUpdateCommand, tokenDeleteCommand, tokenCredentialGenerateCommand,
   repositoryListCommand,

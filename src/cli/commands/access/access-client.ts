@@ -11,6 +11,9 @@ import type {
   ApiUser,
   ApiUserCreateRequest,
   ApiUserList,
+  ApiUserApiToken,
+  ApiUserApiTokenCreateRequest,
+  ApiUserApiTokenList,
   ApiUserUpdateRequest,
   ApiUserWithPassword,
 } from '../../../api/contract/access.js';
@@ -74,5 +77,15 @@ export class AccessClient extends ApiClient {
   }
   generatePassword(name: string, request: ApiGeneratePasswordRequest, signal: AbortSignal): Promise<ApiToken> {
     return this.json('POST', `/tokens/${enc(name)}/generate-password`, signal, json(request));
+  }
+
+  listApiTokens(user: string, signal: AbortSignal): Promise<ApiUserApiTokenList> {
+    return this.json('GET', `/users/${enc(user)}/api-tokens`, signal);
+  }
+  createApiToken(user: string, request: ApiUserApiTokenCreateRequest, signal: AbortSignal): Promise<ApiUserApiToken> {
+    return this.json('POST', `/users/${enc(user)}/api-tokens`, signal, json(request));
+  }
+  async deleteApiToken(user: string, name: string, signal: AbortSignal): Promise<void> {
+    await (await this.send('DELETE', `/users/${enc(user)}/api-tokens/${enc(name)}`, signal)).text();
   }
 }
