@@ -13,6 +13,8 @@ type Need =
   | 'public'
   // The token endpoint: open to anonymous callers, but credentials sent must be valid.
   | 'tokenEndpoint'
+  // Signed by its sender (HMAC), not by Slipway credentials: without a valid signature every caller gets 401.
+  | 'signed'
   | 'authenticated'
   | 'pull'
   | 'push'
@@ -33,7 +35,7 @@ const EVERYONE: readonly Who[] = ['anonymous', 'noRole', 'reader', 'contributor'
 const SIGNED_IN: readonly Who[] = ['noRole', 'reader', 'contributor', 'acrPull', 'acrPush', 'acrDelete', 'owner', 'token', 'tokenOtherRepo'];
 
 /** Who may, per need: written out, not computed from the policy under test. */
-const ALLOWED: Record<Exclude<Need, 'public' | 'notAllowed' | 'tokenEndpoint'>, readonly Who[]> = {
+const ALLOWED: Record<Exclude<Need, 'public' | 'notAllowed' | 'tokenEndpoint' | 'signed'>, readonly Who[]> = {
   authenticated: SIGNED_IN,
   pull: ['reader', 'contributor', 'acrPull', 'acrPush', 'owner', 'token'],
   push: ['contributor', 'acrPush', 'owner', 'token'],
@@ -128,7 +130,7 @@ const ROUTES: Readonly<Record<string, Need | 'v2'>> = {
   'DELETE /api/v1/tasks/:name/credentials/:loginServer': 'buildsWrite',
   'GET /api/v1/tasks/:name/trigger-events': 'buildsRead',
   // Authenticated by the delivery's HMAC signature, not by Slipway credentials.
-  'POST /api/v1/tasks/:name/webhook': 'public',
+  'POST /api/v1/tasks/:name/webhook': 'signed',
   'GET /api/v1/users': 'access',
   'POST /api/v1/users': 'access',
   'GET /api/v1/users/:name': 'access',
@@ -228,6 +230,7 @@ function concreteCalls(route: string): Call[] {
 function expected(need: Need, who: Who): 'allowed' | 401 | 403 | 405 {
   if (need === 'notAllowed') return 405;
   if (need === 'public') return 'allowed';
+  if (need === 'signed') return 401;
   if (need === 'tokenEndpoint') return who === 'tokenExpired' || who === 'tokenDisabled' ? 401 : 'allowed';
   if (who === 'anonymous' || who === 'tokenExpired' || who === 'tokenDisabled') return 401;
   return ALLOWED[need].includes(who) ? 'allowed' : 403;

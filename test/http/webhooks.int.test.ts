@@ -149,13 +149,13 @@ describe('POST /api/v1/tasks/:name/webhook', () => {
     expect(JSON.stringify(run)).toContain(SHA2);
   });
 
-  it('answers a ping with 200, 404 for an unknown task, and needs no Slipway credentials', async () => {
+  it('answers a ping with 200, 401 for an unknown task (as for a bad signature: task names stay private), and needs no Slipway credentials', async () => {
     const ping = await github('ping', githubPing);
     expect(ping.statusCode).toBe(200);
     expect(ping.json<ApiWebhookResult>()).toMatchObject({ outcome: 'ignored', runId: null });
     const unknown = await server.request({ method: 'POST', url: '/api/v1/tasks/nope/webhook', auth: false, headers: { 'content-type': 'application/json', 'x-github-event': 'push' }, payload: '{}' });
-    expect(unknown.statusCode).toBe(404);
-    expect(unknown.json()).toMatchObject({ error: { code: 'TASK_NOT_FOUND' } });
+    expect(unknown.statusCode).toBe(401);
+    expect(unknown.json()).toMatchObject({ error: { code: 'WEBHOOK_REJECTED' } });
   });
 
   it('accepts GitHub form-encoded deliveries signed over the raw form body', async () => {

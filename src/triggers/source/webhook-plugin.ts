@@ -61,7 +61,9 @@ async function handleDelivery(options: WebhookPluginOptions, request: FastifyReq
   const { taskStore, tasks } = options;
   const d = describeDelivery(request);
   const found = await taskStore.getWithSecrets(d.taskName);
-  if (found === undefined) throw new AppError(Errors.TASK_NOT_FOUND, { detail: { name: d.taskName.slice(0, 100) } });
+  // An unknown task answers as a bad signature does: the unauthenticated endpoint must not tell
+  // which task names exist. (Nothing is recorded: there is no task to record it for.)
+  if (found === undefined) throw new AppError(Errors.WEBHOOK_REJECTED, { message: 'webhook rejected: no task with this name takes this signature' });
   const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
   if (d.provider === undefined) {
     return refuse(tasks, d, { code: Errors.WEBHOOK_REJECTED, reason: 'no webhook signature: expected X-Hub-Signature-256, X-Gitea-Signature, X-Forgejo-Signature or X-Gitlab-Token' });
