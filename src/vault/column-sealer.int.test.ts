@@ -31,7 +31,7 @@ describe('column sealer', () => {
     expect(await sealer.open('{"legacy":true}', 'task:one')).toBe('{"legacy":true}');
   });
 
-  it('keeps task secrets out of the database file, and re-seals them to a new master key', async () => {
+  it('keeps task and webhook secrets out of the database file, and re-seals them to a new master key', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'slipway-sealed-'));
     const file = join(dir, 'slipway.db');
     const oldKey = generateKey();
@@ -41,9 +41,16 @@ describe('column sealer', () => {
       await backends.init();
       const secrets = { gitAccessToken: TOKEN, secretArguments: [], secretValues: [], registryPasswords: { 'r.example.invalid': PASSWORD }, webhookSecret: 'hook-secret-x' };
       await backends.taskStore.create(task('sealed-one'), secrets);
+      const at = new Date().toISOString();
+      await backends.webhookStore.create(
+        { name: 'hook1', actions: ['push'], scope: '', status: 'enabled', cursor: 0, health: { state: 'healthy', consecutiveFailures: 0, failingSince: null, nextAttemptAt: null, lastDeliveryAt: null }, createdAt: at, updatedAt: at },
+        { serviceUri: 'https://hooks.example.invalid/in?key=uri-secret-5d', customHeaders: { Authorization: 'Bearer header-secret-8a' }, signingSecret: 'signing-secret-3f' },
+      );
+      await backends.webhookStore.update('hook1', { customHeaders: { Authorization: 'Bearer header-secret-8b' } }, at);
       await backends.taskStore.update('sealed-one', (t, s) => ({ task: { ...t, timeoutSeconds: 700 }, secrets: s }));
       expect((await backends.taskStore.getWithSecrets('sealed-one'))?.secrets).toEqual(secrets);
       expect(await backends.taskStore.resealSecrets(fixedKeySealer(oldKey), fixedKeySealer(newKey), sealedBy(oldKey, newKey))).toBe(1);
+      expect(await backends.webhookStore.resealSecrets(fixedKeySealer(oldKey), fixedKeySealer(newKey), sealedBy(oldKey, newKey))).toBe(1);
       // Run again (an interrupted rotation): nothing left to do.
       expect(await backends.taskStore.resealSecrets(fixedKeySealer(oldKey), fixedKeySealer(newKey), sealedBy(oldKey, newKey))).toBe(0);
       await backends.close();
@@ -51,12 +58,13 @@ describe('column sealer', () => {
       const reopened = createSqliteBackends({ path: file, taskSecretsSealer: columnSealer(async () => newKey) });
       await reopened.init();
       expect((await reopened.taskStore.getWithSecrets('sealed-one'))?.secrets.gitAccessToken).toBe(TOKEN);
+      expect(await reopened.webhookStore.secrets('hook1')).toEqual({ serviceUri: 'https://hooks.example.invalid/in?key=uri-secret-5d', customHeaders: { Authorization: 'Bearer header-secret-8b' }, signingSecret: 'signing-secret-3f' });
       await reopened.close();
       const raw = new BetterSqlite3(file);
       raw.pragma('wal_checkpoint(TRUNCATE)');
       raw.close();
       const bytes = await readFile(file);
-      for (const secret of [TOKEN, PASSWORD, 'hook-secret-x']) expect(bytes.includes(Buffer.from(secret)), secret).toBe(false);
+      for (const secret of [TOKEN, PASSWORD, 'hook-secret-x', 'uri-secret-5d', 'header-secret-8a', 'header-secret-8b', 'signing-secret-3f']) expect(bytes.includes(Buffer.from(secret)), secret).toBe(false);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -34,4 +34,10 @@ export interface WebhookStore {
   recordDelivery(delivery: Omit<WebhookDelivery, 'id'>, keep: number): Promise<void>;
   /** Newest first. */
   deliveries(name: string, limit: number): Promise<WebhookDelivery[]>;
+  /** Re-seals the secrets of every webhook (master key rotation; see TaskStore.resealSecrets). */
+  resealSecrets(
+    from: { open(stored: string, aad: string): Promise<string> },
+    to: { seal(plaintext: string, aad: string): Promise<string> },
+    isSealedBy: (stored: string) => 'from' | 'to' | 'plain',
+  ): Promise<number>;
 }

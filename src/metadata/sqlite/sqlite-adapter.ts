@@ -118,7 +118,7 @@ export function createSqliteBackends(options: SqliteOptions & { readonly runQueu
     metadata,
     runQueue,
     taskStore: new SqlTaskStore(adapter, options.taskSecretsSealer),
-    webhookStore: new SqlWebhookStore(adapter),
+    webhookStore: new SqlWebhookStore(adapter, options.taskSecretsSealer),
     auditStore: new SqlAuditStore(adapter.db),
     vaultStore: new SqlVaultStore(adapter),
     init: () => metadata.init(),

@@ -1,6 +1,7 @@
 import type { Kysely, Selectable, Updateable } from 'kysely';
 import { AppError, Errors } from '../../core/errors/index.js';
 import type { Database, WebhookDeliveriesTable, WebhooksTable } from '../../metadata/sql/schema.js';
+import type { SecretsSealer } from '../../tasks/sql/sql-task-store.js';
 import type { SqlDialectAdapter } from '../../metadata/sql/sql-metadata-store.js';
 import type { Webhook, WebhookAction, WebhookDelivery, WebhookHealth, WebhookSecrets, WebhookState, WebhookStatus } from '../webhook-model.js';
 import type { WebhookChange, WebhookStore } from '../webhook-store.js';
@@ -59,8 +60,44 @@ function progressColumns(change: Pick<WebhookChange, 'cursor' | 'health'>): Upda
 export class SqlWebhookStore implements WebhookStore {
   private readonly db: Kysely<Database>;
 
-  constructor(private readonly adapter: SqlDialectAdapter) {
+  /** `sealer` seals the secrets table's columns (the vault master key); without one they are stored as text. */
+  constructor(
+    private readonly adapter: SqlDialectAdapter,
+    private readonly sealer: SecretsSealer = { seal: async (t) => t, open: async (t) => t },
+  ) {
     this.db = adapter.db;
+  }
+
+  /** The URI (it may carry a token), the headers and the signing secret, each bound to its webhook and column. */
+  private async sealed(name: string, secrets: Partial<WebhookSecrets>): Promise<{ service_uri?: string; custom_headers?: string; signing_secret?: string }> {
+    return {
+      ...(secrets.serviceUri === undefined ? {} : { service_uri: await this.sealer.seal(secrets.serviceUri, `webhook:${name}:uri`) }),
+      ...(secrets.customHeaders === undefined ? {} : { custom_headers: await this.sealer.seal(JSON.stringify(secrets.customHeaders), `webhook:${name}:headers`) }),
+      ...(secrets.signingSecret === undefined ? {} : { signing_secret: await this.sealer.seal(secrets.signingSecret, `webhook:${name}:signing`) }),
+    };
+  }
+
+  /** Re-seals every webhook's secrets (master key rotation); returns how many rows were rewritten. */
+  async resealSecrets(from: Pick<SecretsSealer, 'open'>, to: Pick<SecretsSealer, 'seal'>, isSealedBy: (stored: string) => 'from' | 'to' | 'plain'): Promise<number> {
+    return this.adapter.transaction(async (db) => {
+      const rows = await db.selectFrom('webhook_secrets').selectAll().execute();
+      let count = 0;
+      for (const row of rows) {
+        const columns = { service_uri: 'uri', custom_headers: 'headers', signing_secret: 'signing' } as const;
+        const set: Record<string, string> = {};
+        for (const [column, label] of Object.entries(columns) as Array<[keyof typeof columns, string]>) {
+          const stored = row[column];
+          const state = isSealedBy(stored);
+          if (state === 'to') continue;
+          const aad = `webhook:${row.name}:${label}`;
+          set[column] = await to.seal(state === 'plain' ? stored : await from.open(stored, aad), aad);
+        }
+        if (Object.keys(set).length === 0) continue;
+        await db.updateTable('webhook_secrets').set(set).where('name', '=', row.name).execute();
+        count += 1;
+      }
+      return count;
+    });
   }
 
   async create(webhook: Webhook, secrets: WebhookSecrets): Promise<void> {
@@ -72,7 +109,8 @@ export class SqlWebhookStore implements WebhookStore {
         .returning('name')
         .executeTakeFirst();
       if (inserted === undefined) throw new AppError(Errors.WEBHOOK_EXISTS, { detail: { name: webhook.name } });
-      await db.insertInto('webhook_secrets').values({ name: webhook.name, service_uri: secrets.serviceUri, custom_headers: JSON.stringify(secrets.customHeaders), signing_secret: secrets.signingSecret }).execute();
+      const sealed = await this.sealed(webhook.name, secrets);
+      await db.insertInto('webhook_secrets').values({ name: webhook.name, service_uri: sealed.service_uri ?? '', custom_headers: sealed.custom_headers ?? '{}', signing_secret: sealed.signing_secret ?? '' }).execute();
     });
   }
 
@@ -83,7 +121,12 @@ export class SqlWebhookStore implements WebhookStore {
 
   async secrets(name: string): Promise<WebhookSecrets | undefined> {
     const row = await this.db.selectFrom('webhook_secrets').selectAll().where('name', '=', name).executeTakeFirst();
-    return row === undefined ? undefined : { serviceUri: row.service_uri, customHeaders: JSON.parse(row.custom_headers) as Record<string, string>, signingSecret: row.signing_secret };
+    if (row === undefined) return undefined;
+    return {
+      serviceUri: await this.sealer.open(row.service_uri, `webhook:${name}:uri`),
+      customHeaders: JSON.parse(await this.sealer.open(row.custom_headers, `webhook:${name}:headers`)) as Record<string, string>,
+      signingSecret: await this.sealer.open(row.signing_secret, `webhook:${name}:signing`),
+    };
   }
 
   async list(): Promise<Webhook[]> {
@@ -105,10 +148,10 @@ export class SqlWebhookStore implements WebhookStore {
         .returningAll()
         .executeTakeFirst();
       if (row === undefined) throw new AppError(Errors.WEBHOOK_NOT_FOUND, { detail: { name } });
-      const secrets = {
-        ...(change.serviceUri === undefined ? {} : { service_uri: change.serviceUri }),
-        ...(change.customHeaders === undefined ? {} : { custom_headers: JSON.stringify(change.customHeaders) }),
-      };
+      const secrets = await this.sealed(name, {
+        ...(change.serviceUri === undefined ? {} : { serviceUri: change.serviceUri }),
+        ...(change.customHeaders === undefined ? {} : { customHeaders: change.customHeaders }),
+      });
       if (Object.keys(secrets).length > 0) await db.updateTable('webhook_secrets').set(secrets).where('name', '=', name).execute();
       return toWebhook(row);
     });

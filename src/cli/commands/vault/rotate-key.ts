@@ -50,10 +50,11 @@ export const vaultRotateKeyCommand: CommandSpec = {
       // Task secrets are sealed with a key derived from the master key: re-seal them too, before the key file moves.
       const sealing = await import('../../../vault/column-sealer.js');
       const tasks = await opened.taskStore.resealSecrets(sealing.fixedKeySealer(current), sealing.fixedKeySealer(next), sealing.sealedBy(current, next));
+      const webhooks = await opened.webhookStore.resealSecrets(sealing.fixedKeySealer(current), sealing.fixedKeySealer(next), sealing.sealedBy(current, next));
       if (!isEnvKey) await rename(pendingFile, vault.masterKeyPath(keyOptions));
       const output = flagString(input, 'output');
-      if (output !== undefined) io.out(formatOutput({ ...report, taskSecrets: tasks }, { output: parseOutputFormat(output) }));
-      else io.out(`vault re-encrypted to master key ${report.newKeyId} (was ${report.oldKeyId}): ${report.vaults} vaults, ${report.versions} secret versions, ${tasks} tasks' secrets${isEnvKey ? '\nset SLIPWAY_VAULT_MASTER_KEY to the new key before starting the server' : ''}`);
+      if (output !== undefined) io.out(formatOutput({ ...report, taskSecrets: tasks, webhookSecrets: webhooks }, { output: parseOutputFormat(output) }));
+      else io.out(`vault re-encrypted to master key ${report.newKeyId} (was ${report.oldKeyId}): ${report.vaults} vaults, ${report.versions} secret versions, ${tasks} tasks' and ${webhooks} webhooks' secrets${isEnvKey ? '\nset SLIPWAY_VAULT_MASTER_KEY to the new key before starting the server' : ''}`);
       return 0;
     } finally {
       await opened.close();
