@@ -52,6 +52,10 @@ export interface TaskStore {
     isSealedBy: (stored: string) => 'from' | 'to' | 'plain',
   ): Promise<number>;
 
+  /** The commit the git poller last saw for the task's `target` (`repo#branch`), if any. */
+  pollHead(taskName: string, target: string): Promise<string | undefined>;
+  savePollHead(taskName: string, target: string, sha: string, at: string): Promise<void>;
+
   /** How far the consumer `name` read its outbox; undefined before its first save. */
   cursor(name: string): Promise<number | undefined>;
   saveCursor(name: string, position: number, at: string): Promise<void>;

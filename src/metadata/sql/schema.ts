@@ -39,6 +39,7 @@ export interface Database {
   timer_ticks: TimerTicksTable;
   trigger_events: TriggerEventsTable;
   trigger_cursors: { name: string; position: number; updated_at: string };
+  poll_heads: { task_name: string; target: string; sha: string; seen_at: string };
   webhooks: WebhooksTable;
   webhook_secrets: { name: string; service_uri: string; custom_headers: string; signing_secret: string };
   webhook_deliveries: WebhookDeliveriesTable;

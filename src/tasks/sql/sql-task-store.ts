@@ -207,4 +207,17 @@ export class SqlTaskStore implements TaskStore {
       .onConflict((oc) => oc.column('name').doUpdateSet({ position, updated_at: at }))
       .execute();
   }
+
+  async pollHead(taskName: string, target: string): Promise<string | undefined> {
+    const row = await this.db.selectFrom('poll_heads').select('sha').where('task_name', '=', taskName).where('target', '=', target).executeTakeFirst();
+    return row?.sha;
+  }
+
+  async savePollHead(taskName: string, target: string, sha: string, at: string): Promise<void> {
+    await this.db
+      .insertInto('poll_heads')
+      .values({ task_name: taskName, target, sha, seen_at: at })
+      .onConflict((oc) => oc.column('task_name').doUpdateSet({ target, sha, seen_at: at }))
+      .execute();
+  }
 }

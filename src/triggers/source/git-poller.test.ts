@@ -38,14 +38,19 @@ interface Harness {
   ignored: string[];
 }
 
-function harness(tasks: Task[]): Harness {
+function harness(tasks: Task[], saved: Map<string, string> = new Map()): Harness {
   const clock = { ms: 0 };
   const heads = new Map<string, string | Error | null>();
   const calls: string[] = [];
   const triggered: TaskTriggerCause[] = [];
   const ignored: string[] = [];
   const options: GitPollerOptions = {
-    taskStore: { list: async () => tasks, getWithSecrets: async (name) => ({ task: tasks.find((t) => t.name === name)!, secrets }) },
+    taskStore: {
+      list: async () => tasks,
+      getWithSecrets: async (name) => ({ task: tasks.find((t) => t.name === name)!, secrets }),
+      pollHead: async (name, target) => saved.get(`${name} ${target}`),
+      savePollHead: async (name, target, sha) => void saved.set(`${name} ${target}`, sha),
+    },
     tasks: {
       trigger: async (_name, cause) => {
         triggered.push(cause);
@@ -101,6 +106,25 @@ describe('polling a branch', () => {
     h.clock.ms = 180_000;
     await h.poller.pollDue();
     expect(h.triggered).toHaveLength(1);
+  });
+
+  it('after a restart, builds a commit pushed while it was down (the last commit seen is kept in the store)', async () => {
+    const saved = new Map<string, string>();
+    const before = harness([task('app', {})], saved);
+    before.heads.set('main', SHA_A);
+    await before.poller.pollDue();
+    expect(before.triggered).toEqual([]);
+    // The server stops; a commit is pushed; a new poller (a restarted server) looks again.
+    const after = harness([task('app', {})], saved);
+    after.heads.set('main', SHA_B);
+    await after.poller.pollDue();
+    expect(after.triggered).toEqual([{ kind: 'Commit', dedupeKey: `commit:${SHA_B}`, commit: SHA_B, branch: 'main' }]);
+    expect(after.ignored).toEqual([]);
+    // Nothing new: a third start builds nothing.
+    const again = harness([task('app', {})], saved);
+    again.heads.set('main', SHA_B);
+    await again.poller.pollDue();
+    expect(again.triggered).toEqual([]);
   });
 
   it("injects the task's git access token into the URL it lists, without the fragment", async () => {

@@ -7,7 +7,7 @@ import type { TaskStore } from '../../tasks/task-store.js';
 import { gitLsRemote, type LsRemote } from './git-ls-remote.js';
 
 export interface GitPollerOptions {
-  readonly taskStore: Pick<TaskStore, 'list' | 'getWithSecrets'>;
+  readonly taskStore: Pick<TaskStore, 'list' | 'getWithSecrets' | 'pollHead' | 'savePollHead'>;
   readonly tasks: Pick<TaskService, 'trigger' | 'ignore'>;
   readonly logger: Logger;
   /** What the server may fetch (config `sources`): a repository it may not fetch is not polled. @defaultValue everything */
@@ -59,8 +59,8 @@ export function pollTarget(task: Task): PollTarget | undefined {
  * repositories that cannot send webhooks. The first look at a branch only remembers its commit;
  * a later, different commit triggers a Commit run keyed `commit:<sha>`, the same key a webhook
  * uses, so a repository with both runs each commit once. A failure is logged and recorded once
- * per task until polling succeeds again (no event per interval). State is in memory: after a
- * restart the first look starts over.
+ * per task until polling succeeds again (no event per interval). The last commit seen is kept
+ * in the task store (poll_heads), so after a restart a commit pushed meanwhile is built.
  */
 export class GitPoller {
   private readonly states = new Map<string, PollState>();
@@ -113,7 +113,10 @@ export class GitPoller {
         polled.add(task.name);
         let state = this.states.get(task.name);
         if (state === undefined || state.key !== target.key) {
-          state = { key: target.key, lastSha: null, nextDueMs: now, lastError: null, isPolling: false };
+          // After a restart the last commit seen comes from the store: a push made while the
+          // server was down is built, not taken as the first look.
+          const saved = (await this.options.taskStore.pollHead(task.name, target.key)) ?? null;
+          state = { key: target.key, lastSha: saved, nextDueMs: now, lastError: null, isPolling: false };
           this.states.set(task.name, state);
         }
         if (state.isPolling || now < state.nextDueMs) return;
@@ -146,12 +149,14 @@ export class GitPoller {
     if (state.lastSha === sha) return;
     if (state.lastSha === null) {
       state.lastSha = sha;
+      await this.options.taskStore.savePollHead(taskName, target.key, sha, new Date(this.now()).toISOString());
       await this.options.tasks.ignore(taskName, 'Commit', `polling ${target.branch}: first look, at ${sha}; a new commit from here starts a run`, { poll: true, branch: target.branch, commit: sha });
       return;
     }
     await this.options.tasks.trigger(taskName, { kind: 'Commit', dedupeKey: `commit:${sha}`, commit: sha, branch: target.branch });
     // Only now: a trigger that failed (the database was away) is tried again next time.
     state.lastSha = sha;
+    await this.options.taskStore.savePollHead(taskName, target.key, sha, new Date(this.now()).toISOString());
   }
 
   private async lookUp(taskName: string, target: PollTarget, signal: AbortSignal): Promise<string> {
