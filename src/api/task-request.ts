@@ -123,7 +123,7 @@ export async function parseCreate(body: unknown, ctx: TaskRequestContext): Promi
     agentPoolName: optionalPool(b, 'agentPoolName') ?? null,
     timeoutSeconds: optionalTimeout(b, 'timeout') ?? DEFAULT_TIMEOUT_SECONDS,
     step,
-    triggers: { source: createSourceTrigger(b, draft.contextPath), baseImage, timers: parseTimers(b['timers']) },
+    triggers: { source: createSourceTrigger(b, draft.contextPath), baseImage, timers: parseTimers(b['timers']).map((t) => ({ ...t, since: at })) },
     credentials: [],
     identity: identity(b),
     createdAt: at,

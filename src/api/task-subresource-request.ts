@@ -23,7 +23,7 @@ export function addTimer(body: unknown, at: string): (task: Task, secrets: TaskS
   return (task, secrets) => {
     const timer = parseTimer(b, nextTimerName(task.triggers.timers));
     if (task.triggers.timers.some((t) => t.name === timer.name)) throw taskInvalid('name', `the task already has a timer ${timer.name} (update it instead)`, { timer: timer.name });
-    return { task: { ...task, triggers: { ...task.triggers, timers: [...task.triggers.timers, timer] }, updatedAt: at }, secrets };
+    return { task: { ...task, triggers: { ...task.triggers, timers: [...task.triggers.timers, { ...timer, since: at }] }, updatedAt: at }, secrets };
   };
 }
 
@@ -34,7 +34,8 @@ export function updateTimer(name: string, body: unknown, at: string): (task: Tas
   const status = optionalStatus(b, 'status');
   return (task, secrets) => {
     if (!task.triggers.timers.some((t) => t.name === name)) throw timerNotFound(task, name);
-    const timers = task.triggers.timers.map((t) => (t.name === name ? { ...t, ...(schedule === undefined ? {} : { schedule }), ...(status === undefined ? {} : { status }) } : t));
+    const changed = (t: TimerTrigger): boolean => (schedule !== undefined && schedule !== t.schedule) || (status !== undefined && status !== t.status);
+    const timers = task.triggers.timers.map((t) => (t.name === name ? { ...t, ...(schedule === undefined ? {} : { schedule }), ...(status === undefined ? {} : { status }), ...(changed(t) ? { since: at } : {}) } : t));
     return { task: { ...task, triggers: { ...task.triggers, timers }, updatedAt: at }, secrets };
   };
 }

@@ -77,6 +77,11 @@ export interface TimerTrigger {
   /** Five-field cron, UTC. */
   readonly schedule: string;
   readonly status: TaskStatus;
+  /**
+   * When the timer was added, or its schedule or status last changed (ISO): ticks at or before
+   * it are not its to fire. Absent on timers saved before it existed (the task's updatedAt counts).
+   */
+  readonly since?: string;
 }
 
 export interface TaskTriggers {

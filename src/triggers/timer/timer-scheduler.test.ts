@@ -205,6 +205,17 @@ describe('TimerScheduler', () => {
     expect((await backends.taskStore.listEvents('fresh', 10)).map((e) => e.outcome)).toEqual(['queued']);
   });
 
+  it("counts from the timer's own start: editing the task right after a tick does not skip that tick", async () => {
+    // The timer exists since 09:50; the tick of 10:00 is due; the task is edited at 10:00:00.5,
+    // before the scheduler's pass: the tick still fires.
+    await backends.taskStore.create(timerTask('edited', [{ ...every5, since: '2026-03-02T09:50:00.000Z' }], '2026-03-02T10:00:00.500Z'), SECRETS);
+    clock.set('2026-03-02T10:00:01.000Z');
+    const s = scheduler();
+    s.start();
+    await s.idle();
+    expect(await runTicks('edited')).toEqual([at('10:00')]);
+  });
+
   it('fires nothing for a Disabled timer or a Disabled task, and records nothing', async () => {
     await backends.taskStore.create(timerTask('off-timer', [{ ...every5, status: 'Disabled' }], '2026-03-02T09:00:00.000Z'), SECRETS);
     await backends.taskStore.create(timerTask('off-task', [every5], '2026-03-02T09:00:00.000Z', { status: 'Disabled' }), SECRETS);

@@ -48,7 +48,7 @@ export interface TimerOutcome {
  * The missed-tick rule: per timer only the LATEST due tick is ever run, and only while it is
  * younger than `catchUpSeconds`; older due ticks (the server was down, or stalled) are skipped
  * and recorded once as an ignored trigger event. A timer never fires for ticks at or before the
- * task's `updatedAt` (when the timer was added or last changed). A clock that jumps back
+ * timer's `since` (when it was added, or its schedule or status last changed). A clock that jumps back
  * re-fires nothing: only ticks after the newest claimed one are due.
  */
 export class TimerScheduler {
@@ -170,7 +170,9 @@ export class TimerScheduler {
   /** Ticks at or before this are not this timer's to fire: the newest claimed one, or when the timer was added or changed. */
   private async handledUntil(task: Task, timer: TimerTrigger): Promise<Date> {
     const claimed = await this.options.taskStore.lastTick(task.name, timer.name);
-    const changedMs = Date.parse(task.updatedAt);
+    // The timer's own start (added, or schedule or status changed): editing anything else on the
+    // task does not move it. Timers saved before `since` existed use the task's updatedAt.
+    const changedMs = Date.parse(timer.since ?? task.updatedAt);
     const claimedMs = claimed === undefined ? Number.NEGATIVE_INFINITY : Date.parse(claimed);
     return new Date(Math.max(changedMs, claimedMs));
   }
