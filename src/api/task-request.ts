@@ -26,6 +26,8 @@ export interface TaskRequestContext {
   readonly registry: string;
   readonly policy: SourcePolicy;
   readonly now: Date;
+  /** Whether an identity exists (the vault's); absent: identities are not checked. */
+  readonly identityExists?: (name: string) => Promise<boolean>;
 }
 
 /** ACR's defaults (az-acr-surface §1.6). */
@@ -97,6 +99,13 @@ function identity(b: Body): string | null {
   return value === '[system]' ? 'system' : value;
 }
 
+/** `--assign-identity I` must name an identity that exists: a typo would fail every run later. */
+async function checkedIdentity(name: string | null, ctx: TaskRequestContext): Promise<string | null> {
+  if (name === null || name === 'system' || ctx.identityExists === undefined) return name;
+  if (!(await ctx.identityExists(name))) throw taskInvalid('identity', `there is no identity "${name}" (slipway identity create --name ${name}, then vault set-policy)`, { identity: name });
+  return name;
+}
+
 async function checkedStep(draft: StepDraft, ctx: TaskRequestContext, name: string): Promise<Task['step']> {
   const step = stepOf(draft);
   await checkEncodedTask(step, draft, { taskName: name, registry: ctx.registry });
@@ -125,7 +134,7 @@ export async function parseCreate(body: unknown, ctx: TaskRequestContext): Promi
     step,
     triggers: { source: createSourceTrigger(b, draft.contextPath), baseImage, timers: parseTimers(b['timers']).map((t) => ({ ...t, since: at })) },
     credentials: [],
-    identity: identity(b),
+    identity: await checkedIdentity(identity(b), ctx),
     createdAt: at,
     updatedAt: at,
   };

@@ -32,6 +32,8 @@ export interface TasksPluginOptions {
   readonly now?: () => Date;
   /** Who changed which task (src/api/audit-recorder.ts); absent in tests that do not need it. */
   readonly audit?: AuditRecorder;
+  /** Whether a vault identity exists, for `--assign-identity` at create. */
+  readonly identityExists?: (name: string) => Promise<boolean>;
 }
 
 /** As for runs: Contributor and Owner define and start tasks; Reader and up read them (docs/access.md). */
@@ -74,7 +76,12 @@ export async function tasksPlugin(app: FastifyInstance, options: TasksPluginOpti
   const now = options.now ?? (() => new Date());
   app.setErrorHandler((err, request, reply) => sendError(err, request, reply));
 
-  const requestContext = (request: FastifyRequest): TaskRequestContext => ({ registry: options.registryHost() ?? request.headers.host ?? 'localhost', policy, now: now() });
+  const requestContext = (request: FastifyRequest): TaskRequestContext => ({
+    registry: options.registryHost() ?? request.headers.host ?? 'localhost',
+    policy,
+    now: now(),
+    ...(options.identityExists === undefined ? {} : { identityExists: options.identityExists }),
+  });
   const view = async (task: Task): Promise<ApiTask> => toTaskView(task, await store.dependencies(task.name));
   const load = async (name: string): Promise<Change> => {
     const found = await store.getWithSecrets(name);

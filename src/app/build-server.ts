@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
-import { AppError, Errors } from '../core/errors/index.js';
+import { AppError, Errors, isAppError } from '../core/errors/index.js';
 import { AuthService } from '../auth/auth-service.js';
 import { TokenService } from '../auth/token-service.js';
 import { tokenPlugin } from '../auth/http/token-plugin.js';
@@ -136,7 +136,8 @@ export async function buildServer(config: Readonly<Config>, options: BuildServer
   await app.register(runsPlugin, { auth, objects: opened.objects, queue: opened.runQueue, registryHost, sources: config.sources, logSignals, prefix: '/api/v1' });
   const { webhooks, audit } = await wireWebhooksAndAudit(app, { config, opened, meta: registry.meta, auth, logger: options.logger });
   auditRecorder = audit;
-  await app.register(tasksPlugin, { audit, auth, store: opened.taskStore, tasks, objects: opened.objects, registryHost, sources: config.sources, prefix: '/api/v1' });
+  const identityExists = (name: string): Promise<boolean> => vault.getIdentity(name).then(() => true, (err: unknown) => (isAppError(err) && err.code === Errors.IDENTITY_NOT_FOUND.code ? false : Promise.reject(err)));
+  await app.register(tasksPlugin, { audit, auth, identityExists, store: opened.taskStore, tasks, objects: opened.objects, registryHost, sources: config.sources, prefix: '/api/v1' });
   await app.register(webhookPlugin, { auth, taskStore: opened.taskStore, tasks, prefix: '/api/v1' });
 
   return {

@@ -103,6 +103,15 @@ describe('creating tasks', () => {
     expect(stored?.secrets).toMatchObject({ gitAccessToken: TOKEN, secretArguments: [{ name: 'NPM_TOKEN', value: SECRET_ARG }], webhookSecret: created.webhookSecret });
   });
 
+  it('refuses --assign-identity with an identity that does not exist, and accepts one that does', async () => {
+    const refused = await server.request({ method: 'POST', url: '/api/v1/tasks', payload: { ...encodedTask(), name: 'needs-identity', identity: 'no-such-identity' } });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json()).toMatchObject({ error: { code: 'TASK_INVALID', detail: { identity: 'no-such-identity' } } });
+    expect((await server.request({ method: 'POST', url: '/api/v1/identities', payload: { name: 'indexer' } })).statusCode).toBe(201);
+    const created = await create({ ...encodedTask(), name: 'has-identity', identity: 'indexer' });
+    expect(created.name).toBe('has-identity');
+  });
+
   it('makes a FileTask from a .yaml file in a tarball context, with no source trigger (nothing to watch)', async () => {
     const created = await create({ name: 'file-task', contextPath: TARBALL, file: 'ci/build.yaml', valuesFilePath: 'ci/values.yaml', platform: 'linux/arm64/v8', timeout: 600, status: 'Disabled', baseImageTriggerEnabled: false });
     expect(created).toMatchObject({
