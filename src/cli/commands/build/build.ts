@@ -4,7 +4,7 @@ import type { Readable } from 'node:stream';
 import { fetchGitContext, packLocalContext } from '../../../sources/index.js';
 import type { CommandSpec } from '../../command.js';
 import { withClient, type ClientContext } from '../../client/client-context.js';
-import { formatOutput } from '../../output/format.js';
+import { formatOutput, type FormatOptions } from '../../output/format.js';
 import { ExitCode } from '../../run-cli.js';
 import { COMMON_FLAGS } from '../repository/repository-options.js';
 import { followRun, unsuccessfulMessage, waitForRun, type FollowRunOptions } from '../task/run-view.js';
@@ -76,15 +76,31 @@ export async function runBuild(options: BuildOptions, ctx: ClientContext, timing
   if (options.images.length === 0 && !options.isWaitDisabled) ctx.io.err('warning: no -t/--image given; the image is built but not pushed');
   const context = await prepareContext(options.source, ctx, timing);
   const queued = await ctx.client.createRun(buildRequest(options, context), ctx.signal);
-  ctx.io.err(`Queued a build with ID: ${queued.runId}`);
-  if (options.isWaitDisabled) {
-    ctx.io.out(formatOutput(queued, options.format));
+  return afterQueued(queued, { ...options, what: 'build' }, ctx, timing);
+}
+
+/** How a client waits for a run it queued (`build`, `run`, `task run`): `--no-wait`, `--no-logs`, or follow. */
+export interface WaitChoice {
+  readonly isWaitDisabled: boolean;
+  readonly isLogsDisabled: boolean;
+  readonly format: FormatOptions;
+}
+
+/**
+ * What every command that queues a run does next: print its id; with `--no-wait` the queued
+ * run; with `--no-logs` wait and print the finished run; else stream the log. The exit code is
+ * the run's outcome.
+ */
+export async function afterQueued(queued: ApiRun, choice: WaitChoice & { readonly what: 'build' | 'run' }, ctx: ClientContext, timing: BuildTiming): Promise<number> {
+  ctx.io.err(`Queued a ${choice.what} with ID: ${queued.runId}`);
+  if (choice.isWaitDisabled) {
+    ctx.io.out(formatOutput(queued, choice.format));
     return ExitCode.ok;
   }
   ctx.io.err('Waiting for an agent...');
-  if (!options.isLogsDisabled) return followToEnd(queued.runId, ctx, timing);
+  if (!choice.isLogsDisabled) return followToEnd(queued.runId, ctx, timing);
   const run = await waitForRun(ctx, queued.runId, timing);
-  ctx.io.out(formatOutput(run, options.format));
+  ctx.io.out(formatOutput(run, choice.format));
   return finish(run, ctx);
 }
 

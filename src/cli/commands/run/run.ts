@@ -7,12 +7,11 @@ import { taskFileForCmd, withDefaultVersion } from '../../../tasks/quick-run.js'
 import type { CommandInput, CommandSpec } from '../../command.js';
 import { flagBool, flagString } from '../../command.js';
 import { withClient, type ClientContext } from '../../client/client-context.js';
-import { formatOutput, type FormatOptions } from '../../output/format.js';
-import { ExitCode, usageError } from '../../run-cli.js';
+import type { FormatOptions } from '../../output/format.js';
+import { usageError } from '../../run-cli.js';
 import { COMMON_FLAGS, parseFormat } from '../repository/repository-options.js';
-import { waitForRun } from '../task/run-view.js';
 import { parsePlatform, parseTimeout, type ParseEnv } from '../build/build-options.js';
-import { finish, followToEnd, type BuildTiming } from '../build/build.js';
+import { afterQueued, type BuildTiming } from '../build/build.js';
 import { progressReporter } from '../build/upload-progress.js';
 
 /** Where the task and its files come from. */
@@ -133,16 +132,7 @@ export async function runQuickRun(options: RunOptions, ctx: ClientContext, timin
     ...(options.timeoutSeconds === undefined ? {} : { timeoutSeconds: options.timeoutSeconds }),
   };
   const queued = await ctx.client.createRun(request, ctx.signal);
-  ctx.io.err(`Queued a run with ID: ${queued.runId}`);
-  if (options.isWaitDisabled) {
-    ctx.io.out(formatOutput(queued, options.format));
-    return ExitCode.ok;
-  }
-  ctx.io.err('Waiting for an agent...');
-  if (!options.isLogsDisabled) return followToEnd(queued.runId, ctx, timing);
-  const run = await waitForRun(ctx, queued.runId, timing);
-  ctx.io.out(formatOutput(run, options.format));
-  return finish(run, ctx);
+  return afterQueued(queued, { ...options, what: 'run' }, ctx, timing);
 }
 
 export const runCommand: CommandSpec = {

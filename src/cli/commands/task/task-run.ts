@@ -6,13 +6,12 @@ import { fetchGitContext, packLocalContext, parseContextSpec } from '../../../so
 import type { CommandInput, CommandSpec } from '../../command.js';
 import { flagBool, flagString } from '../../command.js';
 import { withClient, type ClientContext } from '../../client/client-context.js';
-import { formatOutput, type FormatOptions } from '../../output/format.js';
-import { ExitCode, usageError } from '../../run-cli.js';
+import type { FormatOptions } from '../../output/format.js';
+import { usageError } from '../../run-cli.js';
 import { parseNameValues, type ParseEnv } from '../build/build-options.js';
-import { finish, followToEnd, type BuildTiming } from '../build/build.js';
+import { afterQueued, type BuildTiming } from '../build/build.js';
 import { progressReporter } from '../build/upload-progress.js';
 import { COMMON_FLAGS, parseFormat } from '../repository/repository-options.js';
-import { waitForRun } from './run-view.js';
 import { list, pairs, requiredName } from './task-options.js';
 
 /** `task run -n NAME`: a manual run of a saved task, with az's overrides, streamed like `slipway build`. */
@@ -96,16 +95,7 @@ export function runRequest(options: TaskRunOptions, context: Pick<ApiTaskRunRequ
 export async function runTaskRun(options: TaskRunOptions, ctx: ClientContext, timing: BuildTiming = {}): Promise<number> {
   const context = await contextPart(options.context, ctx, timing);
   const queued = await ctx.client.runTask(options.name, runRequest(options, context), ctx.signal);
-  ctx.io.err(`Queued a run with ID: ${queued.runId}`);
-  if (options.isWaitDisabled) {
-    ctx.io.out(formatOutput(queued, options.format));
-    return ExitCode.ok;
-  }
-  ctx.io.err('Waiting for an agent...');
-  if (!options.isLogsDisabled) return followToEnd(queued.runId, ctx, timing);
-  const run = await waitForRun(ctx, queued.runId, timing);
-  ctx.io.out(formatOutput(run, options.format));
-  return finish(run, ctx);
+  return afterQueued(queued, { ...options, what: 'run' }, ctx, timing);
 }
 
 export const taskRunCommand: CommandSpec = {
