@@ -1,11 +1,10 @@
-import { spawn } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT, engineSocket, sh, startSlipway, tempDir, type SlipwayProcess } from '../helpers/e2e.js';
+import { REPO_ROOT, engineSocket, sh, startSlipway, tempDir, type SlipwayProcess, runCli, type CliResult } from '../helpers/e2e.js';
 import { startGitHttpServer } from '../helpers/git-http-server.js';
 import { collect } from '../helpers/tar.js';
 import { packLocalContext } from '../../src/sources/index.js';
@@ -19,11 +18,7 @@ import { packLocalContext } from '../../src/sources/index.js';
 
 const PASSWORD = 'e2e-build-password';
 
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
+type Run = CliResult;
 
 describe('slipway build (quick task) end to end', () => {
   let slipway: SlipwayProcess;
@@ -33,15 +28,9 @@ describe('slipway build (quick task) end to end', () => {
   const docker = (...args: string[]): Promise<string> => sh('docker', args, { DOCKER_HOST: `unix://${engineSocket()}`, DOCKER_CONFIG: join(dir.path, 'docker-config') });
 
   function cli(args: string[]): Promise<Run> {
-    return new Promise((resolve) => {
-      const child = spawn(join(REPO_ROOT, 'bin', 'slipway'), args, { env: cliEnv, stdio: ['ignore', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-      child.once('exit', (code) => resolve({ code, stdout, stderr }));
-    });
+    return runCli(args, { env: cliEnv });
   }
+
 
   beforeAll(async () => {
     dir = await tempDir('build');

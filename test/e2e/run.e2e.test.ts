@@ -1,9 +1,9 @@
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT, engineSocket, sh, startSlipway, tempDir, type SlipwayProcess } from '../helpers/e2e.js';
+import { REPO_ROOT, engineSocket, sh, startSlipway, tempDir, type SlipwayProcess, runCli, type CliResult } from '../helpers/e2e.js';
 
 /**
  * `slipway run` end to end (issue 4): the article's build → push → cmd task file run by the real
@@ -15,11 +15,7 @@ const PASSWORD = 'e2e-run-password';
 const SECRET = 'e2e-task-secret-Zq81';
 const exec = promisify(execFile);
 
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
+type Run = CliResult;
 
 describe('slipway run (multi-step task files) end to end', () => {
   let slipway: SlipwayProcess;
@@ -27,16 +23,9 @@ describe('slipway run (multi-step task files) end to end', () => {
   let cliEnv: NodeJS.ProcessEnv;
 
   function cli(args: string[], stdin?: string): Promise<Run> {
-    return new Promise((resolve) => {
-      const child = spawn(join(REPO_ROOT, 'bin', 'slipway'), args, { env: cliEnv, stdio: ['pipe', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-      child.stdin.end(stdin ?? '');
-      child.once('exit', (code) => resolve({ code, stdout, stderr }));
-    });
+    return runCli(args, { env: cliEnv, ...(stdin === undefined ? {} : { stdin }) });
   }
+
 
   async function runsLeftOnEngine(): Promise<string[]> {
     const env = { ...process.env, DOCKER_HOST: `unix://${engineSocket()}` };

@@ -1,9 +1,9 @@
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT, engineSocket, sh, startSlipway, tempDir, type SlipwayProcess } from '../helpers/e2e.js';
+import { REPO_ROOT, engineSocket, sh, startSlipway, tempDir, type SlipwayProcess, runCli, type CliResult } from '../helpers/e2e.js';
 import { startGitHttpServer, type GitHttpServer } from '../helpers/git-http-server.js';
 
 /**
@@ -17,11 +17,7 @@ const PASSWORD = 'e2e-tasks-password';
 /** git without writing its stdin (sh() ends stdin, which races a fast-exiting git into EPIPE). */
 const gitCmd = async (args: string[]): Promise<void> => void (await promisify(execFile)('git', args, { env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1' } }));
 
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
+type Run = CliResult;
 
 interface ListedRun {
   readonly runId: string;
@@ -39,15 +35,9 @@ describe('saved tasks end to end', () => {
   let git: GitHttpServer | undefined;
 
   function cli(args: string[]): Promise<Run> {
-    return new Promise((resolve) => {
-      const child = spawn(join(REPO_ROOT, 'bin', 'slipway'), args, { env: cliEnv, cwd: dir.path, stdio: ['ignore', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-      child.once('exit', (code) => resolve({ code, stdout, stderr }));
-    });
+    return runCli(args, { env: cliEnv, cwd: dir.path });
   }
+
 
   async function runsOf(task: string): Promise<ListedRun[]> {
     const listed = await cli(['task', 'list-runs', '-n', task, '-o', 'json']);

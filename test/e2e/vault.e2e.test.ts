@@ -1,8 +1,7 @@
-import { spawn } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT, engineSocket, sh, startSlipway, tempDir, type SlipwayProcess } from '../helpers/e2e.js';
+import { REPO_ROOT, engineSocket, sh, startSlipway, tempDir, type SlipwayProcess, runCli, type CliResult } from '../helpers/e2e.js';
 
 /**
  * The vault end to end: the article's build-index task (examples/taskfiles/build-index.yaml) with
@@ -15,11 +14,7 @@ const PASSWORD = 'e2e-vault-password';
 const API_KEY = 'e2e-search-admin-key-Vq3R8';
 const SERVICE = 'e2e-search-service-Hx52';
 
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
+type Run = CliResult;
 
 describe('vault secrets in task runs, end to end', () => {
   let slipway: SlipwayProcess;
@@ -27,16 +22,9 @@ describe('vault secrets in task runs, end to end', () => {
   let cliEnv: NodeJS.ProcessEnv;
 
   function cli(args: string[], stdin?: string): Promise<Run> {
-    return new Promise((resolve) => {
-      const child = spawn(join(REPO_ROOT, 'bin', 'slipway'), args, { env: cliEnv, cwd: dir.path, stdio: ['pipe', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-      child.stdin.end(stdin ?? '');
-      child.once('exit', (code) => resolve({ code, stdout, stderr }));
-    });
+    return runCli(args, { env: cliEnv, cwd: dir.path, ...(stdin === undefined ? {} : { stdin }) });
   }
+
 
   async function ok(args: string[], stdin?: string): Promise<Run> {
     const result = await cli(args, stdin);

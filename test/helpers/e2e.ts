@@ -126,3 +126,23 @@ export class OciClient {
 export function randomBlob(size: number): Buffer {
   return randomBytes(size);
 }
+
+/** What a `bin/slipway` process printed and how it exited. */
+export interface CliResult {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs `bin/slipway args…` as a process with `env` (and `cwd`), feeding `stdin`; never rejects on a non-zero exit. */
+export function runCli(args: readonly string[], options: { env: NodeJS.ProcessEnv; cwd?: string; stdin?: string }): Promise<CliResult> {
+  return new Promise((resolveRun) => {
+    const child = spawn(join(REPO_ROOT, 'bin', 'slipway'), [...args], { env: options.env, ...(options.cwd === undefined ? {} : { cwd: options.cwd }), stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stdin.end(options.stdin ?? '');
+    child.once('exit', (code) => resolveRun({ code, stdout, stderr }));
+  });
+}
