@@ -14,6 +14,7 @@ const run = promisify(execFile);
 export async function sh(cmd: string, args: readonly string[], env: NodeJS.ProcessEnv = {}, input = ''): Promise<string> {
   try {
     const child = run(cmd, [...args], { env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024 });
+    child.child.stdin?.on('error', () => undefined);
     child.child.stdin?.end(input);
     return (await child).stdout;
   } catch (err) {
@@ -137,12 +138,17 @@ export interface CliResult {
 /** Runs `bin/slipway args…` as a process with `env` (and `cwd`), feeding `stdin`; never rejects on a non-zero exit. */
 export function runCli(args: readonly string[], options: { env: NodeJS.ProcessEnv; cwd?: string; stdin?: string }): Promise<CliResult> {
   return new Promise((resolveRun) => {
-    const child = spawn(join(REPO_ROOT, 'bin', 'slipway'), [...args], { env: options.env, ...(options.cwd === undefined ? {} : { cwd: options.cwd }), stdio: ['pipe', 'pipe', 'pipe'] });
+    const hasInput = options.stdin !== undefined;
+    const child = spawn(join(REPO_ROOT, 'bin', 'slipway'), [...args], { env: options.env, ...(options.cwd === undefined ? {} : { cwd: options.cwd }), stdio: [hasInput ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.stdin.end(options.stdin ?? '');
+    child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+    if (child.stdin !== null) {
+      // A command that exits before reading its input closes the pipe: that is its answer, not a test error.
+      child.stdin.on('error', () => undefined);
+      child.stdin.end(options.stdin);
+    }
     child.once('exit', (code) => resolveRun({ code, stdout, stderr }));
   });
 }
